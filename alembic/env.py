@@ -1,0 +1,54 @@
+"""Alembic environment: newsnote's models, and the same database URL as the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from alembic import context
+from storage.db import make_engine
+from storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _url() -> str:
+    url = config.attributes.get("newsnote_url")
+    if url:
+        return str(url)
+    x_db = context.get_x_argument(as_dictionary=True).get("db")
+    if x_db:
+        return str(x_db)
+    from pipeline.settings import resolve_database_url  # same resolution as the CLI
+
+    return resolve_database_url(None)
+
+
+def run_offline() -> None:
+    context.configure(url=_url(), target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    url = _url()
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # two processes migrating a new database at once: the second waits
+                connection.execute(text("SELECT pg_advisory_xact_lock(7432001)"))
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

@@ -1,0 +1,47 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from pipeline.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    """`--db URL`: the database, else $NEWSNOTE_DATABASE_URL, else the default SQLite file."""
+    return click.option(
+        "--db",
+        "db",
+        metavar="URL",
+        default=None,
+        help="Database URL or SQLite file path [default: $NEWSNOTE_DATABASE_URL, "
+        "else newsnote.db in the user data directory].",
+    )(func)
+
+
+def settings(db: str | None, **overrides: object) -> Settings:
+    return Settings.from_env(db, **overrides)
+
+
+class UserFailure(click.ClickException):
+    """One line on stderr and exit code 1 (or the given one)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = code  # type: ignore[misc]  # click declares it as a class default
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"newsnote: error: {self.message}", err=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    raise UserFailure(message, code)
+
+
+def not_yet(command: str, issue: int) -> NoReturn:
+    fail(f"`newsnote {command}` is not implemented yet (issue #{issue})", code=2)

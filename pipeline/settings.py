@@ -1,0 +1,45 @@
+"""Settings: read once from flags and the environment (only here), then passed down frozen."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DATABASE_URL = "NEWSNOTE_DATABASE_URL"
+ENV_USER_AGENT = "NEWSNOTE_USER_AGENT"
+DEFAULT_USER_AGENT = "newsnote/0.1 (+https://github.com/newsnote/newsnote; polite news reader)"
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("newsnote") / "newsnote.db"
+
+
+def resolve_database_url(flag: str | None) -> str:
+    """`--db`, then NEWSNOTE_DATABASE_URL, then a SQLite file in the user's data directory.
+
+    A bare path (no `://`) is taken as a SQLite file.
+    """
+    url = flag or os.environ.get(ENV_DATABASE_URL) or f"sqlite:///{default_database_path()}"
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    user_agent: str = DEFAULT_USER_AGENT
+    proxy: str | None = None
+    per_host_concurrency: int = 1
+    per_host_interval: float = 1.0
+    timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+    summary_sentences: int = 3
+
+    @classmethod
+    def from_env(cls, db: str | None = None, **overrides: object) -> Settings:
+        ua = os.environ.get(ENV_USER_AGENT) or DEFAULT_USER_AGENT
+        return cls(database_url=resolve_database_url(db), user_agent=ua, **overrides)  # type: ignore[arg-type]

@@ -1,0 +1,157 @@
+"""Engines, sessions and migrations.
+
+SQLite runs in WAL mode with foreign keys on, a busy timeout, and write transactions opened
+with BEGIN IMMEDIATE: a deferred transaction that later tries to write fails at once with
+"database is locked" instead of waiting, which concurrent batches would hit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.errors import DatabaseUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url`; for SQLite the file's folder is created if missing."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"malformed database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database, read_only=read_only)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        engine = create_engine(parsed, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise DatabaseUnavailable(
+            f"no driver for {parsed.drivername}: install newsnote[postgres]"
+        ) from exc
+    if read_only:
+
+        @event.listens_for(engine, "begin")
+        def _ro_begin(conn: Any) -> None:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    return engine
+
+
+def _sqlite_engine(url: str, database: str | None, *, read_only: bool) -> Engine:
+    if database and database != ":memory:":
+        path = Path(database).expanduser()
+        if read_only:
+            if not path.exists():
+                raise DatabaseUnavailable(f"no database at {path}")
+            url = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        if not read_only:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if read_only:
+            cur.execute("PRAGMA query_only=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def connect_errors(url: str) -> Iterator[None]:
+    """Turn "cannot connect" into one clear `DatabaseUnavailable`."""
+    try:
+        yield
+    except OperationalError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(f"cannot use database {safe_url(url)}: {first}") from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+
+def alembic_dir() -> Path:
+    """The migration scripts: `alembic/` in a checkout, `storage/_alembic` in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "alembic", here / "_alembic"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise DatabaseUnavailable("migration scripts not found (broken installation)")
+
+
+def alembic_config(url: str) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(alembic_dir()))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["newsnote_url"] = url
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
+    with connect_errors(url):
+        command.upgrade(alembic_config(url), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(url: str) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+def ensure_schema(url: str, engine: Engine) -> None:
+    """Migrate a new or old database to head; cheap when it is already there."""
+    with connect_errors(url):
+        if current_revision(engine) != head_revision(url):
+            upgrade(url)
+
+
+def table_names(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())

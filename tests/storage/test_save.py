@@ -1,0 +1,144 @@
+"""Saving is idempotent and keeps an article whole, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from scrapers.model import Block, BlockKind
+from storage import models as m
+from storage.save import save_article
+from tests import factories
+
+
+def count(engine: Engine, model: type[m.Base]) -> int:
+    with Session(engine) as s:
+        return s.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_new_article_stores_every_part(engine: Engine) -> None:
+    result = save_article(engine, factories.article(), factories.analysis())
+    assert result.status == "new"
+    with Session(engine) as s:
+        art = s.get(m.Article, result.article_id)
+        assert art is not None
+        assert art.press is not None
+        assert art.press.name == "한국경제"
+        assert art.published_at is not None
+        assert art.published_at.tzinfo is not None
+        assert art.body_text.startswith("엔비디아가")
+        assert "AI 스타트업에 몰리는" not in art.body_text  # headings are not paragraphs
+    assert count(engine, m.ArticleSubheading) == 2
+    assert count(engine, m.ArticleBlock) == 3
+    assert count(engine, m.Sentence) == 3
+    assert count(engine, m.Figure) == 2
+    assert count(engine, m.Highlight) == 2
+    assert count(engine, m.Evidence) == 1
+    assert count(engine, m.Keyword) == 2
+    assert count(engine, m.GlossaryTerm) == 1
+    with Session(engine) as s:
+        won = s.execute(select(m.Figure).where(m.Figure.unit == "KRW")).scalar_one()
+        usd = s.execute(select(m.Figure).where(m.Figure.unit == "USD")).scalar_one()
+        assert won.converts_id == usd.id
+        assert won.value_text == "5400000000000"
+
+
+def test_same_article_twice_changes_nothing(engine: Engine) -> None:
+    first = save_article(engine, factories.article(), factories.analysis())
+    second = save_article(engine, factories.article(), factories.analysis())
+    assert second.status == "unchanged"
+    assert second.article_id == first.article_id
+    assert count(engine, m.Article) == 1
+    assert count(engine, m.Sentence) == 3
+    assert count(engine, m.ArticleRevision) == 0
+
+
+def test_changed_article_replaces_derived_rows_and_records_revision(engine: Engine) -> None:
+    first = save_article(engine, factories.article(), factories.analysis())
+    edited = factories.article(
+        blocks=(Block(BlockKind.PARAGRAPH, "정정: 투자 규모는 40억달러다."),)
+    )
+    analysis = replace(
+        factories.analysis(),
+        sentences=factories.analysis().sentences[:1],
+        evidence=(),
+        summary=(0,),
+    )
+    second = save_article(engine, edited, analysis)
+    assert second.status == "changed"
+    assert second.article_id == first.article_id
+    assert second.revision == 2
+    assert count(engine, m.ArticleBlock) == 1
+    assert count(engine, m.Sentence) == 1
+    assert count(engine, m.Figure) == 0
+    assert count(engine, m.ArticleRevision) == 1
+
+
+def test_new_analysis_version_recomputes(engine: Engine) -> None:
+    save_article(engine, factories.article(), factories.analysis("v1"))
+    assert save_article(engine, factories.article(), factories.analysis("v2")).status == "changed"
+
+
+def test_failed_save_leaves_stored_article_intact(engine: Engine) -> None:
+    save_article(engine, factories.article(), factories.analysis())
+    broken = replace(
+        factories.analysis("v2"),
+        sentences=(
+            *factories.analysis().sentences,
+            replace(factories.analysis().sentences[0], index=9, block_index=99),  # no such block
+        ),
+    )
+    try:
+        save_article(engine, factories.article(), broken)
+    except IndexError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("expected the broken analysis to fail")
+    assert count(engine, m.Sentence) == 3
+    with Session(engine) as s:
+        assert s.execute(select(m.Article.analysis_version)).scalar_one() == "t1"
+
+
+def test_concurrent_saves_of_one_url_store_it_once(db_url: str) -> None:
+    from storage.db import make_engine
+
+    errors: list[BaseException] = []
+    engines = [make_engine(db_url) for _ in range(4)]
+
+    def work(eng: Engine) -> None:
+        try:
+            for _ in range(3):
+                save_article(eng, factories.article(), factories.analysis())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert count(engines[0], m.Article) == 1
+    assert count(engines[0], m.Sentence) == 3
+    for e in engines:
+        e.dispose()
+
+
+def test_related_link_points_at_article_stored_later(engine: Engine) -> None:
+    save_article(engine, factories.article(), factories.analysis())
+    other = factories.article(url="https://www.chosun.com/economy/x/", related=())
+    res = save_article(engine, other, factories.analysis())
+    with Session(engine) as s:
+        link = s.execute(select(m.RelatedLink)).scalar_one()
+        assert link.related_article_id == res.article_id
+
+
+def test_deleting_an_article_cascades(engine: Engine) -> None:
+    res = save_article(engine, factories.article(), factories.analysis())
+    with Session(engine) as s, s.begin():
+        s.execute(text("DELETE FROM articles WHERE id = :id"), {"id": res.article_id})
+    for model in (m.Sentence, m.Figure, m.ArticleBlock, m.Keyword, m.Highlight, m.Evidence):
+        assert count(engine, model) == 0

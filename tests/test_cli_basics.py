@@ -1,0 +1,69 @@
+"""The CLI's promises that hold for every command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
+
+
+def test_help_lists_every_command() -> None:
+    out = run("--help").stdout
+    for name in (
+        "ingest",
+        "batch",
+        "parse",
+        "note",
+        "import-note",
+        "report",
+        "sql",
+        "db",
+        "worker",
+    ):
+        assert f"  {name} " in out
+
+
+def test_help_does_not_load_the_tokenizer() -> None:
+    code = (
+        "import sys; from pipeline.cli.app import cli; "
+        "heavy = {'kiwipiepy', 'sqlalchemy'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_every_command_has_help_text() -> None:
+    from pipeline.cli.app import COMMANDS
+
+    for command in COMMANDS:
+        assert command.help, f"{command.name} has no help text"
+        assert run(str(command.name), "--help").returncode == 0
+
+
+def test_db_upgrade_then_current_names_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert run("db", "upgrade", "--db", str(db)).returncode == 0
+    out = run("db", "current", "--db", str(db))
+    assert str(db) in out.stdout
+    assert "up to date" in out.stdout
+
+
+def test_unreachable_database_is_one_line_not_a_traceback() -> None:
+    proc = run("db", "current", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stderr.startswith("newsnote: error:")
