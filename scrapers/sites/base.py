@@ -1,0 +1,258 @@
+"""What every site module offers, and the HTML helpers they share.
+
+A site module exposes `NAME`, `PARSER_VERSION`, `handles(url)`, `canonical_url(url)` and
+`parse(page)`; `scrapers.sites.SITES` lists them. Parsing uses lxml directly: building a full
+lxml tree of a 300 KB Naver page takes a few milliseconds, bs4 takes ten times more.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
+
+from scrapers.errors import ParseError
+from scrapers.model import Article, Author, Block, BlockKind, Page
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+KST = ZoneInfo("Asia/Seoul")
+
+# Tags whose content never belongs to an article's text.
+SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "iframe", "button", "select", "form", "svg", "video", "audio"}
+)
+# Tags that start a new paragraph in the walk over a body element.
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "table", "tr", "td", "th", "ul", "ol", "li",
+        "dl", "dt", "dd", "figure", "figcaption", "center", "aside", "header", "footer",
+    }
+)  # fmt: skip
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+QUOTE_TAGS = frozenset({"blockquote"})
+
+HANGUL_TEXT_RE = re.compile(r"[\uac00-\ud7a3]")
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Job titles that follow a Korean reporter's name in a byline.
+REPORTER_SUFFIX_RE = re.compile(
+    r"\s*(?:(?:선임|수석|객원|인턴|전문|사진|영상)?기자|특파원|논설위원|기자단)\s*$"
+)
+# "정리=김정형 기자", "[서울=뉴시스]" and similar prefixes.
+BYLINE_PREFIX_RE = re.compile(
+    r"^\s*(?:\[[^\]]*\]\s*)?(?:(?:글|정리|사진|취재)\s*=\s*)?(?:(?:인턴|디자이너|그래픽|사진)\s+)?"
+)
+# A byline sentence at the end of a body: "김미경기자 the13ook@dt.co.kr", "홍길동 기자(hong@x.com)".
+BODY_BYLINE_RE = re.compile(
+    r"([가-힣]{2,4})\s*(?:(?:선임|수석|객원|인턴)?기자|특파원)\s*\(?\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
+# A wire dateline naming the reporter: "(서울=연합뉴스) 홍길동 기자 =".
+# "[서울=뉴시스]이현주 기자 =" has the same shape.
+# (The e-mail, if any, sits alone on the last line.)
+DATELINE_RE = re.compile(
+    r"^\s*[(\[][^)\]]{1,20}=[^)\]]{1,20}[)\]]\s*([가-힣]{2,4})\s*(?:기자|특파원)\s*="
+)
+COPYRIGHT_RE = re.compile(
+    r"(?:ⓒ|©|copyright|저작권자|무단\s*전재|무단전재|재배포\s*금지|재판매\s*및\s*DB\s*금지)",
+    re.IGNORECASE,
+)
+BYLINE_EDGE_BLOCKS = 3  # bylines sit in the first or last paragraphs
+COPYRIGHT_LINE_MAX_CHARS = 120  # longer paragraphs that mention copyright are article text
+
+
+class Site(Protocol):
+    """The interface of one site module."""
+
+    NAME: str
+    PARSER_VERSION: str
+
+    def handles(self, url: str) -> bool: ...
+
+    def canonical_url(self, url: str) -> str: ...
+
+    def parse(self, page: Page) -> Article: ...
+
+
+def parse_document(text: str) -> HtmlElement:
+    """The page as an lxml tree (one that has no document at all gives an empty <html>)."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        return lxml.html.document_fromstring(text)
+    except ValueError:
+        # str input with an XML encoding declaration: hand lxml bytes instead.
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        return lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except etree.ParserError:
+        return lxml.html.document_fromstring("<html></html>")
+
+
+def clean(text: str | None) -> str:
+    """Whitespace collapsed to single spaces (including &nbsp;), ends stripped."""
+    return " ".join(text.split()) if text else ""
+
+
+def text_of(element: HtmlElement) -> str:
+    return clean(element.text_content())
+
+
+def has_class(name: str) -> str:
+    """XPath predicate body: the element's class list contains `name`."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def first(root: HtmlElement, xpath: str) -> HtmlElement | None:
+    found = root.xpath(xpath)
+    return found[0] if found else None
+
+
+def meta(root: HtmlElement, key: str) -> str | None:
+    """Content of `<meta property=key>` or `<meta name=key>`, unescaped, or None when empty."""
+    values = root.xpath("//meta[@property=$k or @name=$k]/@content", k=key)
+    for value in values:
+        text = clean(html.unescape(str(value)))
+        if text:
+            return text
+    return None
+
+
+def drop(elements: Iterable[HtmlElement]) -> None:
+    """Remove elements but keep their tail text, joined without inserting spaces."""
+    for element in list(elements):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def body_blocks(
+    element: HtmlElement,
+    *,
+    keep: Callable[[str], bool] = lambda _: True,
+) -> list[Block]:
+    """Blocks of a body element: every <br> and block-level tag ends a paragraph.
+
+    Headings become HEADING blocks and blockquotes QUOTE blocks; paragraphs that `keep`
+    rejects are left out.
+    """
+    blocks: list[Block] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = clean("".join(buffer))
+        buffer.clear()
+        if text and keep(text):
+            blocks.append(Block(BlockKind.PARAGRAPH, text))
+
+    def walk(node: HtmlElement) -> None:
+        if node.text:
+            buffer.append(node.text)
+        for child in node:
+            tag = child.tag.lower() if isinstance(child.tag, str) else None
+            if tag is None:  # comment or processing instruction: only its tail counts
+                pass
+            elif tag == "br":
+                flush()
+            elif tag in SKIP_TAGS:
+                pass
+            elif tag in HEADING_TAGS or tag in QUOTE_TAGS:
+                flush()
+                text = text_of(child)
+                if text:
+                    kind = BlockKind.HEADING if tag in HEADING_TAGS else BlockKind.QUOTE
+                    blocks.append(Block(kind, text))
+            elif tag in BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+            if child.tail:
+                buffer.append(child.tail)
+
+    walk(element)
+    flush()
+    return blocks
+
+
+def lines_split_on_br(element: HtmlElement) -> tuple[str, ...]:
+    """Non-empty lines of an element whose lines are separated by <br> (a deck, a subtitle)."""
+    return tuple(b.text for b in body_blocks(element))
+
+
+def not_copyright(text: str) -> bool:
+    """False for a short copyright / no-redistribution line."""
+    return not (len(text) <= COPYRIGHT_LINE_MAX_CHARS and COPYRIGHT_RE.search(text))
+
+
+def author_from_byline(text: str) -> Author | None:
+    """ "이현주 기자(lovelypsyche@newsis.com)", "한지숙 jshan@heraldcorp.com" → Author."""
+    email_match = EMAIL_RE.search(text)
+    email = email_match.group(0) if email_match else None
+    name = EMAIL_RE.sub("", text)
+    name = re.sub(r"[()<>\[\]]", " ", name)
+    name = BYLINE_PREFIX_RE.sub("", clean(name))
+    name = REPORTER_SUFFIX_RE.sub("", name).strip(" =·,/")
+    if not name and email is None:
+        return None
+    return Author(name=name or email or "", email=email)
+
+
+def reporter_name(text: str) -> str:
+    """ "이현주 기자" → "이현주"; "정리=김정형 기자" → "김정형"."""
+    return REPORTER_SUFFIX_RE.sub("", BYLINE_PREFIX_RE.sub("", clean(text))).strip()
+
+
+def authors_in_body(blocks: list[Block]) -> tuple[Author, ...]:
+    """Reporters named with an e-mail in the first or last paragraphs ("김미경기자 a@dt.co.kr")."""
+    found: dict[str, Author] = {}
+    edge = BYLINE_EDGE_BLOCKS
+    for block in blocks[-edge:] + blocks[:edge] if len(blocks) > 2 * edge else blocks:
+        for name, email in BODY_BYLINE_RE.findall(block.text):
+            found.setdefault(name, Author(name=name, email=email))
+    if found or not blocks:
+        return tuple(found.values())
+    # Wire style: "(서울=연합뉴스) 홍길동 기자 = …" first, the e-mail alone on the last line.
+    dateline = DATELINE_RE.match(blocks[0].text)
+    if dateline is None:
+        return ()
+    last = blocks[-1].text
+    email = last if EMAIL_RE.fullmatch(last) else None
+    return (Author(name=dateline.group(1), email=email),)
+
+
+def merge_authors(names: Iterable[str], bylines: Iterable[Author]) -> tuple[Author, ...]:
+    """Authors named in a header, given the e-mails found in bylines (matched by name)."""
+    by_name = {a.name: a for a in bylines}
+    out: dict[str, Author] = {}
+    for name in names:
+        if name and name not in out:
+            out[name] = by_name.get(name, Author(name=name))
+    for author in by_name.values():
+        if author.name not in out and not any(a.email == author.email for a in out.values()):
+            out[author.name] = author
+    return tuple(out.values())
+
+
+def kst(value: datetime) -> datetime:
+    """A naive KST wall-clock time made aware, or an aware time converted to KST."""
+    return value.replace(tzinfo=KST) if value.tzinfo is None else value.astimezone(KST)
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """ISO 8601 (with `Z` or an offset) as an aware datetime in KST; None when absent."""
+    if not value:
+        return None
+    try:
+        return kst(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def require(value: str | None, parser: str, url: str, what: str) -> str:
+    if not value:
+        raise ParseError(parser, url, what)
+    return value

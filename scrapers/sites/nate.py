@@ -1,0 +1,152 @@
+"""Nate News (news.nate.com/view/<id>), served as EUC-KR.
+
+The page's own ids and classes are misspelt (`articleSubecjt`, `articleContetns`); the
+selectors below keep them as the site writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from scrapers.errors import NotAnArticle, ParseError
+from scrapers.model import Article, Image, Page
+from scrapers.sites.base import (
+    KST,
+    authors_in_body,
+    body_blocks,
+    clean,
+    drop,
+    first,
+    has_class,
+    meta,
+    not_copyright,
+    parse_document,
+    text_of,
+)
+from scrapers.urls import host_of, normalise_url
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+NAME = "nate"
+PARSER_VERSION = "1"
+
+HOSTS = frozenset({"news.nate.com", "m.news.nate.com"})
+VIEW_RE = re.compile(r"^/view/(\d{8}n\d+)")
+CANONICAL = "https://news.nate.com/view/{id}"
+
+TITLE = f"//h3[{has_class('articleSubecjt')}]"  # sic
+OG_TITLE_SUFFIX = " : 네이트 뉴스"
+CONTAINER = "//*[@id='articleContetns']"  # sic
+BODY = "//*[@id='articleContetns']//*[@id='realArtcContents']"
+FIRST_DATE = f"//*[{has_class('articleInfo')}]//*[{has_class('firstDate')}]"
+LAST_DATE = f"//*[{has_class('articleInfo')}]//*[{has_class('lastDate')}]"
+PRESS = f"//a[{has_class('medium')}]"
+PHOTOS = f".//figure | .//*[{has_class('articlePhotoC')}] | .//table[.//img]"
+PHOTO_CAPTION = f".//figcaption | .//*[{has_class('tdCaption')} or {has_class('caption')}]"
+BODY_JUNK = (
+    ".//script | .//style | .//iframe | "
+    f".//*[{has_class('ad')} or {has_class('articleAd')} or {has_class('relNews')}]"
+)
+DATE_RE = re.compile(r"(\d{4})[-.](\d{1,2})[-.](\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
+
+
+def handles(url: str) -> bool:
+    return host_of(url) in HOSTS
+
+
+def canonical_url(url: str) -> str:
+    match = VIEW_RE.match(urlsplit(url).path)
+    if match:
+        return CANONICAL.format(id=match.group(1))
+    return normalise_url(url)
+
+
+def parse(page: Page) -> Article:
+    root = parse_document(page.text)
+    url = _page_url(root, page)
+    body = first(root, BODY)
+    if body is None:
+        if VIEW_RE.match(urlsplit(url).path) is None and first(root, CONTAINER) is None:
+            raise NotAnArticle(NAME, url, "no article body (#articleContetns); not a /view/ page")
+        if first(root, CONTAINER) is None:
+            raise ParseError(NAME, url, "article container #articleContetns")
+        raise ParseError(NAME, url, "article body #realArtcContents inside #articleContetns")
+    title = _title(root)
+    if not title:
+        raise ParseError(NAME, url, "title (h3.articleSubecjt or og:title)")
+    first_date = first(root, FIRST_DATE)
+    if first_date is None:
+        raise ParseError(NAME, url, "publication date (.articleInfo .firstDate)")
+    published = _time(text_of(first_date))
+    if published is None:
+        raise ParseError(NAME, url, f"a date in .articleInfo .firstDate ({text_of(first_date)!r})")
+    last_date = first(root, LAST_DATE)
+    images = _photos(body, url)
+    drop(body.xpath(BODY_JUNK))
+    blocks = body_blocks(body, keep=not_copyright)
+    if not blocks:
+        raise ParseError(NAME, url, "body text in #realArtcContents")
+    return Article(
+        url=url,
+        site=NAME,
+        title=title,
+        blocks=tuple(blocks),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=_press(root),
+        published_at=published,
+        updated_at=_time(text_of(last_date)) if last_date is not None else None,
+        authors=authors_in_body(blocks),
+        images=images,
+    )
+
+
+def _page_url(root: HtmlElement, page: Page) -> str:
+    if VIEW_RE.match(urlsplit(page.final_url).path):
+        return canonical_url(page.final_url)
+    og = meta(root, "og:url")
+    if og and handles(og):
+        return canonical_url(og)
+    return canonical_url(page.final_url)
+
+
+def _title(root: HtmlElement) -> str:
+    heading = first(root, TITLE)
+    if heading is not None and text_of(heading):
+        return text_of(heading)
+    og = meta(root, "og:title") or ""
+    return og.removesuffix(OG_TITLE_SUFFIX).strip()
+
+
+def _press(root: HtmlElement) -> str | None:
+    link = first(root, PRESS)
+    if link is None:
+        return None
+    alts = [clean(a) for a in link.xpath(".//img/@alt")]
+    return text_of(link) or next((a for a in alts if a), None)
+
+
+def _time(text: str) -> datetime | None:
+    match = DATE_RE.search(text)
+    if not match:
+        return None
+    y, m, d, hh, mm = (int(g) for g in match.groups())
+    return datetime(y, m, d, hh, mm, tzinfo=KST)
+
+
+def _photos(body: HtmlElement, url: str) -> tuple[Image, ...]:
+    images: list[Image] = []
+    photos = body.xpath(PHOTOS)
+    for photo in photos:
+        captions = photo.xpath(PHOTO_CAPTION)
+        caption = text_of(captions[0]) if captions else None
+        for img in photo.xpath(".//img[@src]"):
+            src = urljoin(url, img.get("src"))
+            if src and all(i.url != src for i in images):
+                images.append(Image(url=src, caption=caption or clean(img.get("alt")) or None))
+    drop(photos)
+    return tuple(images)

@@ -1,0 +1,287 @@
+"""Naver News: current article pages (n.news.naver.com) and the 2020 `read.nhn` layout.
+
+Every Naver URL form of one article (desktop, mobile, newspaper, read.naver / read.nhn,
+entertainment and sports hosts) maps to https://n.news.naver.com/mnews/article/<oid>/<aid>,
+keyed by the press code (oid) and the article id (aid).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapers.errors import NotAnArticle, ParseError
+from scrapers.model import Article, Image, Page, RelatedLink
+from scrapers.sites.base import (
+    KST,
+    author_from_byline,
+    authors_in_body,
+    body_blocks,
+    clean,
+    drop,
+    first,
+    has_class,
+    kst,
+    lines_split_on_br,
+    merge_authors,
+    meta,
+    not_copyright,
+    parse_document,
+    reporter_name,
+    text_of,
+)
+from scrapers.urls import host_of, normalise_url, query_params
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+NAME = "naver"
+PARSER_VERSION = "1"
+
+HOSTS = frozenset(
+    {
+        "n.news.naver.com",
+        "news.naver.com",
+        "m.news.naver.com",
+        "entertain.naver.com",
+        "m.entertain.naver.com",
+        "sports.naver.com",
+        "m.sports.naver.com",
+        "sports.news.naver.com",
+        "search.naver.com",
+        "m.search.naver.com",
+    }
+)
+CANONICAL = "https://n.news.naver.com/mnews/article/{oid}/{aid}"
+PATH_ID_RE = re.compile(r"/article/(?:newspaper/|comment/|print/)?(\d{3})/(\d{10})(?:/|$)")
+OID_RE = re.compile(r"^\d{3}$")
+AID_RE = re.compile(r"^\d{10}$")
+
+# Current layout (2021-).
+TITLE = f"//h2[@id='title_area'] | //h2[{has_class('media_end_head_headline')}]"
+PUBLISHED = f"//span[{has_class('_ARTICLE_DATE_TIME')}]/@data-date-time"
+MODIFIED = f"//span[{has_class('_ARTICLE_MODIFY_DATE_TIME')}]/@data-modify-date-time"
+BODY = "//article[@id='dic_area'] | //div[@id='dic_area']"
+SUMMARY = f".//strong[{has_class('media_end_summary')}]"
+PHOTO = f".//span[{has_class('end_photo_org')}] | .//table[{has_class('nbd_table')}]"
+PHOTO_IMAGE = ".//img[@data-src or @src]"
+PHOTO_CAPTION = f".//em[{has_class('img_desc')}]"
+BODY_JUNK = (
+    ".//script | .//style | .//noscript | "
+    f".//*[{has_class('vod_player_wrap')} or {has_class('_VOD_PLAYER_WRAP')} or "
+    f"{has_class('_article_video')} or {has_class('link_news')} or "
+    f"{has_class('ab_related_article')}]"
+)
+JOURNALIST_NAME = f"//em[{has_class('media_end_head_journalist_name')}]"
+BYLINE = f"//span[{has_class('byline_s')}]"
+SECTION = f"//em[{has_class('media_end_categorize_item')}]"
+ORIGINAL_LINK = f"//a[{has_class('media_end_head_origin_link')}]/@href"
+RELATED_LINK = f"//li[{has_class('media_end_linked_item')}]//a[@href]"
+PRESS_LOGO = f"//a[{has_class('media_end_head_top_logo')}]//img/@title"
+PRESS_SUFFIX = " | 네이버"
+
+# Old layout (news.naver.com/main/read.nhn, until 2021).
+OLD_TITLE = "//h3[@id='articleTitle']"
+OLD_BODY = "//div[@id='articleBodyContents']"
+OLD_DATES = f"//div[{has_class('sponsor')}]//span[{has_class('t11')}]"
+OLD_SECTION = f"//em[{has_class('guide_categorization_item')}]"
+OLD_PRESS_LOGO = f"//div[{has_class('press_logo')}]//img/@title"
+OLD_DATE_RE = re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s*(오전|오후)\s*(\d{1,2}):(\d{2})")
+# The old layout's trailing "채널 구독 / 뉴스스탠드 구독 / 홈페이지 바로가기" line.
+SUBSCRIBE_RE = re.compile(r"채널\s*구독|뉴스스탠드\s*구독|홈페이지\s*바로가기|네이버\s*메인에서")
+
+
+def handles(url: str) -> bool:
+    return host_of(url) in HOSTS
+
+
+def article_id(url: str) -> tuple[str, str] | None:
+    """(press code, article id) of a Naver article URL, or None for other Naver pages."""
+    match = PATH_ID_RE.search(urlsplit(url).path)
+    if match:
+        return match.group(1), match.group(2)
+    params = query_params(url)
+    oid, aid = params.get("oid", ""), params.get("aid", "")
+    if OID_RE.match(oid) and AID_RE.match(aid):
+        return oid, aid
+    return None
+
+
+def canonical_url(url: str) -> str:
+    ids = article_id(url)
+    if ids is None:
+        return normalise_url(url)
+    return CANONICAL.format(oid=ids[0], aid=ids[1])
+
+
+def parse(page: Page) -> Article:
+    root = parse_document(page.text)
+    url = _page_url(root, page)
+    body = first(root, BODY)
+    if body is not None:
+        return _parse_current(root, body, url)
+    if first(root, OLD_BODY) is not None:
+        return _parse_old(root, url)
+    if article_id(url) is None:
+        raise NotAnArticle(NAME, url, "no article body (#dic_area); a list or search page")
+    raise ParseError(NAME, url, "article body (#dic_area or #articleBodyContents)")
+
+
+def _page_url(root: HtmlElement, page: Page) -> str:
+    """The page's canonical URL: from the fetched URL, else from og:url (`meta` unescapes it)."""
+    if article_id(page.final_url) is not None:
+        return canonical_url(page.final_url)
+    og = meta(root, "og:url")
+    if og and article_id(og) is not None:
+        return canonical_url(og)
+    return canonical_url(page.final_url)
+
+
+def _press_code(url: str) -> str | None:
+    ids = article_id(url)
+    return ids[0] if ids else None
+
+
+def _press(root: HtmlElement) -> str | None:
+    author = meta(root, "og:article:author")
+    if author:
+        return author.removesuffix(PRESS_SUFFIX).strip() or None
+    logos = root.xpath(PRESS_LOGO) or root.xpath(OLD_PRESS_LOGO)
+    if not logos:
+        return None
+    return clean(str(logos[0])) or None
+
+
+def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
+    title_el = first(root, TITLE)
+    if title_el is None:
+        raise ParseError(NAME, url, "title (h2#title_area / .media_end_head_headline)")
+    title = text_of(title_el)
+    published_raw = root.xpath(PUBLISHED)
+    if not published_raw:
+        raise ParseError(NAME, url, "publication time (span._ARTICLE_DATE_TIME[data-date-time])")
+    published = _data_time(str(published_raw[0]), url)
+    modified_raw = root.xpath(MODIFIED)
+    updated = _data_time(str(modified_raw[0]), url) if modified_raw else None
+
+    subheadings: tuple[str, ...] = ()
+    for summary in body.xpath(SUMMARY):
+        subheadings += lines_split_on_br(summary)
+    drop(body.xpath(SUMMARY))
+    images = _photos(body)
+    drop(body.xpath(BODY_JUNK))
+    blocks = body_blocks(body, keep=not_copyright)
+    if not blocks:
+        raise ParseError(NAME, url, "body text in #dic_area")
+
+    names = [reporter_name(text_of(e)) for e in root.xpath(JOURNALIST_NAME)]
+    bylines = [author_from_byline(text_of(e)) for e in root.xpath(BYLINE)]
+    authors = merge_authors(names, [a for a in bylines if a is not None])
+    sections = _unique(text_of(e) for e in root.xpath(SECTION))
+    press = _press(root)
+    original = root.xpath(ORIGINAL_LINK)
+    related = tuple(
+        RelatedLink(url=str(a.get("href")), title=text_of(a), press=press)
+        for a in root.xpath(RELATED_LINK)
+        if text_of(a)
+    )
+    return Article(
+        url=url,
+        site=NAME,
+        title=title,
+        blocks=tuple(blocks),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=press,
+        press_code=_press_code(url),
+        subheadings=subheadings,
+        section=", ".join(sections) or None,
+        published_at=published,
+        updated_at=updated,
+        authors=authors,
+        images=images,
+        related=related,
+        original_url=str(original[0]) if original else None,
+    )
+
+
+def _parse_old(root: HtmlElement, url: str) -> Article:
+    title_el = first(root, OLD_TITLE)
+    if title_el is None:
+        raise ParseError(NAME, url, "title (h3#articleTitle)")
+    dates = [_old_time(text_of(e)) for e in root.xpath(OLD_DATES)]
+    dates = [d for d in dates if d is not None]
+    if not dates:
+        raise ParseError(NAME, url, "publication time (.sponsor span.t11)")
+    body = first(root, OLD_BODY)
+    assert body is not None
+    images = _photos(body)
+    drop(body.xpath(BODY_JUNK))
+    blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not SUBSCRIBE_RE.search(t))
+    if not blocks:
+        raise ParseError(NAME, url, "body text in #articleBodyContents")
+    sections = _unique(text_of(e) for e in root.xpath(OLD_SECTION))
+    return Article(
+        url=url,
+        site=NAME,
+        title=text_of(title_el),
+        blocks=tuple(blocks),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=_press(root),
+        press_code=_press_code(url),
+        section=", ".join(sections) or None,
+        published_at=dates[0],
+        updated_at=dates[1] if len(dates) > 1 else None,
+        authors=authors_in_body(blocks),
+        images=images,
+    )
+
+
+def _photos(body: HtmlElement) -> tuple[Image, ...]:
+    """Images (with captions) of the body's photo blocks, which are then removed."""
+    images: list[Image] = []
+    photos = body.xpath(PHOTO)
+    for photo in photos:
+        if photo.getparent() is None:
+            continue
+        captions = photo.xpath(PHOTO_CAPTION)
+        caption = text_of(captions[0]) if captions else text_of(photo)
+        for img in photo.xpath(PHOTO_IMAGE):
+            src = img.get("data-src") or img.get("src")
+            if src and not any(i.url == src for i in images):
+                images.append(Image(url=src, caption=caption or None))
+    drop(p for p in photos if not _inside_any(p, photos))
+    return tuple(images)
+
+
+def _inside_any(element: HtmlElement, others: list[HtmlElement]) -> bool:
+    return any(other is not element and element in other.iterdescendants() for other in others)
+
+
+def _data_time(value: str, url: str) -> datetime:
+    try:
+        return kst(datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S"))
+    except ValueError as exc:
+        raise ParseError(NAME, url, f"a readable time in data-date-time ({value!r})") from exc
+
+
+def _old_time(text: str) -> datetime | None:
+    """'2020.09.19. 오후 8:28' → an aware KST datetime."""
+    match = OLD_DATE_RE.search(text)
+    if not match:
+        return None
+    year, month, day, half, hour, minute = match.groups()
+    h = int(hour) % 12 + (12 if half == "오후" else 0)
+    return datetime(int(year), int(month), int(day), h, int(minute), tzinfo=KST)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if value and value not in out:
+            out.append(value)
+    return out

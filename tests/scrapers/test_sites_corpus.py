@@ -1,0 +1,79 @@
+"""Every article page of the corpus parses with a title, a date and a body; no other page does.
+
+The corpus's PROVENANCE.tsv says which pages are articles and where they came from.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from scrapers.errors import DecodeError, NotAnArticle
+from scrapers.files import page_from_file
+from scrapers.parse import parse_page
+from tests.conftest import corpus_dir
+
+# A card-news page whose ten slides are images: it has no text to parse.
+IMAGE_ONLY = {"chosun/legacy2016_article_2016091301145.html"}
+TRAP_PREFIX = "naver/trap_"
+RELATIVE_BASE = "https://www.infobae.com"  # the one og:url / provenance URL that is relative
+LIST_URL = "https://example.com/list"  # list/search pages without a URL of their own
+
+
+def provenance() -> list[dict[str, str]]:
+    root = corpus_dir()
+    if root is None:
+        return []
+    with (root / "PROVENANCE.tsv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def url_of(row: dict[str, str]) -> str | None:
+    url = row["url"]
+    if url.startswith("/"):
+        return RELATIVE_BASE + url
+    return url or None
+
+
+ROWS = [r for r in provenance() if r["file"].endswith(".html")]
+ARTICLES = [
+    r
+    for r in ROWS
+    if r["kind"] == "article" and r["file"] not in IMAGE_ONLY and "trap_" not in r["file"]
+]
+NOT_ARTICLES = [r for r in ROWS if r["kind"] in ("list", "search")]
+
+
+@pytest.mark.parametrize("row", ARTICLES, ids=lambda r: r["file"])
+def test_article_pages_have_title_date_and_body(corpus: Path, row: dict[str, str]) -> None:
+    article = parse_page(page_from_file(corpus / row["file"], url_of(row)))
+    assert article.title.strip()
+    assert article.published_at is not None
+    assert article.published_at.utcoffset() is not None
+    assert article.paragraphs
+    assert len(article.body_text) >= 20  # the card-news pages carry one line
+
+
+@pytest.mark.parametrize("row", NOT_ARTICLES, ids=lambda r: r["file"])
+def test_list_and_search_pages_are_not_articles(corpus: Path, row: dict[str, str]) -> None:
+    url = url_of(row) or LIST_URL
+    if row["file"].startswith("naver/search"):
+        url = "https://search.naver.com/search.naver?where=news&query=x"
+    with pytest.raises(NotAnArticle):
+        parse_page(page_from_file(corpus / row["file"], url))
+
+
+def test_image_only_card_news_is_not_an_article(corpus: Path) -> None:
+    for name in IMAGE_ONLY:
+        with pytest.raises(NotAnArticle, match="no text"):
+            parse_page(page_from_file(corpus / name))
+
+
+def test_trap_pages_are_refused(corpus: Path) -> None:
+    traps = [r for r in ROWS if r["file"].startswith(TRAP_PREFIX)]
+    assert traps
+    for row in traps:
+        with pytest.raises(DecodeError):
+            parse_page(page_from_file(corpus / row["file"], url_of(row)))

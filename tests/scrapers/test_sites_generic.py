@@ -1,0 +1,116 @@
+"""Any other site: the corpus's 2016 Korean outlets and Arc pages, list pages, bad URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrapers.errors import NotAnArticle, UnsupportedSite
+from scrapers.files import page_from_file
+from scrapers.parse import parse_page
+from scrapers.sites import canonical_url, find_site, generic
+
+# file, URL it came from (PROVENANCE.tsv), a phrase read in its title, one read in its body
+ARTICLES = [
+    (
+        "legacy2016_donga_article_20160918_80317105.html",
+        "http://news.donga.com/List/3/all/20160918/80317105/1",
+        "룰 바꿔 기술씨름 되살려야",
+        "한라장사―요요",
+    ),
+    (
+        "legacy2016_donga_article_20160918_80317118.html",
+        "http://news.donga.com/List/3/all/20160918/80317118/1",
+        "국민연금 순혜택, X세대가 가장 크다",
+        "국민연금으로 가장 많은 혜택을 보는 세대는",
+    ),
+    (
+        "legacy2016_hani_article_761484.html",
+        "http://www.hani.co.kr/arti/society/labor/761484.html",
+        "제주의 비결은?",
+        "일자리 상황이 가장 좋은 곳은 올해도 제주로 나타났다",
+    ),
+    (
+        "legacy2016_hani_article_761487.html",
+        "http://www.hani.co.kr/arti/economy/it/761487.html",
+        "이통3사 과징금 3129억원 국고로",
+        "SKT 1829억원",
+    ),
+    (
+        "legacy2016_khan_article_201609260957011.html",
+        "http://biz.khan.co.kr/khan_art_view.html?artid=201609260957011&code=920100",
+        "단통법, 가계통신비 인하 효과 못 느껴",
+        "국내 소비자의 약 80%",
+    ),
+    (
+        "arc_fusion_latercera.html",
+        "https://www.latercera.com/politica/noticia/la-agenda-con-que-interior-busca-contener-"
+        "la-crisis-de-seguridad-y-el-dilema-del-oficialismo/DHCHJTT5TNETPCHCIYLXWMQOBA/",
+        "La agenda con que Interior busca contener la crisis de seguridad",
+        "Hasta la sede del Congreso en Valparaíso llegó este martes la ministra del Interior",
+    ),
+    (
+        "arc_fusion_infobae_2022.html",
+        "https://www.infobae.com/america/mundo/2022/05/03/el-nobel-de-la-paz-ruso-dmitry-muratov-"
+        "advirtio-que-el-regimen-de-vladimir-putin-podria-utilizar-armas-nucleares-en-ucrania/",
+        "Dmitry Muratov, advirtió que el régimen de Vladimir Putin",
+        "Novaya Gazeta",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "title", "body"), ARTICLES, ids=lambda v: str(v)[:30])
+def test_other_outlets_parse_with_title_date_and_body(
+    corpus: Path, name: str, url: str, title: str, body: str
+) -> None:
+    article = parse_page(page_from_file(corpus / "other" / name, url))
+    assert article.site == "generic"
+    assert title in article.title
+    assert article.published_at is not None
+    assert article.published_at.utcoffset() is not None
+    assert body in article.body_text
+
+
+def test_arc_page_reads_the_json_not_the_html(corpus: Path) -> None:
+    url = ARTICLES[-2][1]
+    article = parse_page(page_from_file(corpus / "other" / "arc_fusion_latercera.html", url))
+    # credits.by in the JSON: three names, two with their e-mail
+    assert [a.name for a in article.authors] == [
+        "Isabel Caro",
+        "Rocío Latorre",
+        "José Miguel Wilson",
+    ]
+    assert article.authors[0].email == "isabel.caro@latercera.com"
+    assert article.section == "Política"
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == "2022-05-04T09:53:27.428000+09:00"
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("legacy2016_donga_article_list.html", "http://news.donga.com/List"),
+        ("legacy2016_hani_article_list.html", "http://www.hani.co.kr/arti/list.html"),
+        ("legacy2016_khan_article_list.html", "http://news.khan.co.kr/kh_recent/"),
+    ],
+)
+def test_list_pages_are_not_articles(corpus: Path, name: str, url: str) -> None:
+    with pytest.raises(NotAnArticle, match="does not declare an article"):
+        parse_page(page_from_file(corpus / "other" / name, url))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://example.com/a", "file:///etc/passwd", "javascript:alert(1)", "not a url", "http://"],
+)
+def test_non_web_urls_are_unsupported(url: str) -> None:
+    with pytest.raises(UnsupportedSite):
+        find_site(url)
+
+
+def test_unknown_sites_go_to_the_generic_parser() -> None:
+    assert find_site("https://example.org/news/1") is generic
+    assert canonical_url("https://Example.org/news/1?b=2&utm_campaign=x#top") == (
+        "https://example.org/news/1?b=2"
+    )
