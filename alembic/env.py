@@ -41,6 +41,10 @@ def run_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "sqlite":
+                # batch migrations rebuild tables; without this SQLite rewrites the views
+                # that read them and fails ("error in view article_overview")
+                connection.exec_driver_sql("PRAGMA legacy_alter_table=ON")
             if connection.dialect.name == "postgresql":
                 # two processes migrating a new database at once: the second waits
                 connection.execute(text("SELECT pg_advisory_xact_lock(7432001)"))

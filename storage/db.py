@@ -37,19 +37,15 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         return _sqlite_engine(url, parsed.database, read_only=read_only)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    # Read-only is the session default on the server, so it holds for every transaction
+    # whatever the client does (streaming cursors included).
+    connect_args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
     try:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(
             f"no driver for {parsed.drivername}: install newsnote[postgres]"
         ) from exc
-    if read_only:
-
-        @event.listens_for(engine, "begin")
-        def _ro_begin(conn: Any) -> None:
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-
-    return engine
 
 
 def _sqlite_engine(url: str, database: str | None, *, read_only: bool) -> Engine:

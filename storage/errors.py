@@ -26,3 +26,11 @@ class UnknownReport(StorageError):
 
 class NotFound(StorageError):
     pass
+
+
+class QueryError(StorageError):
+    pass
+
+
+class ReportUnavailable(StorageError):
+    pass

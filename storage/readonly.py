@@ -21,7 +21,7 @@ from sqlalchemy import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from storage.db import connect_errors, make_engine
-from storage.errors import ReadOnlyViolation, StorageError
+from storage.errors import QueryError, ReadOnlyViolation
 
 QUERY_STARTS = frozenset({"SELECT", "WITH", "VALUES"})
 # Words that change data or the session wherever they appear (also inside WITH … AS (…)).
@@ -69,10 +69,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-
-
-class QueryError(StorageError):
-    """The database refused a user's query (bad SQL, unknown table, …)."""
 
 
 class QueryRows(NamedTuple):

@@ -33,16 +33,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from storage import models as m
-from storage.errors import StorageError, UnknownReport
+from storage.errors import ReportUnavailable, StorageError, UnknownReport
 from storage.readonly import QueryRows, open_readonly, stream
 
 KST = timezone(timedelta(hours=9), "KST")
 TOP_KEYWORDS = 5  # keywords listed per article in `articles`
 FIGURE_DIFF_MODULE = "storage.figure_diff"
-
-
-class ReportUnavailable(StorageError):
-    """A report whose implementation is not installed in this version."""
 
 
 @dataclass(frozen=True, slots=True)
