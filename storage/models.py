@@ -186,6 +186,8 @@ class Highlight(Base):
 
 class Keyword(Base):
     __tablename__ = "keywords"
+    # the keyword reports count distinct articles per term over a period
+    __table_args__ = (Index("ix_keywords_article_id_term", "article_id", "term"),)
     id: Mapped[intpk]
     article_id: Mapped[article_fk]
     term: Mapped[str] = mapped_column(index=True)
