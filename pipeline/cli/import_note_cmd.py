@@ -1,14 +1,190 @@
-"""`newsnote import-note`."""
+"""`newsnote import-note`: store study notes written by hand.
+
+Each file is parsed whole before anything is stored, so a malformed note stores nothing;
+the other files are still imported. With `--fetch` the note's source and related articles
+are ingested first, so the note's rows attach to the page's text and its links resolve.
+"""
 
 from __future__ import annotations
 
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
-from pipeline.cli.common import db_option, not_yet
+from pipeline.cli.common import db_option, settings
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sqlalchemy import Engine
+
+    from pipeline.model import Note, Sentence
+    from pipeline.notes.parse import BodyBlock
+    from pipeline.settings import Settings
+    from storage.notes import NoteSaveResult
+
+NOTE_ANALYSIS_VERSION = "note-1"
+# A sentence ends at . ? ! (with closing quotes/brackets) followed by a space, outside quotes.
+SENTENCE_END_RE = re.compile(r"[.?!][’”\"')\]]*(?=\s)")
+OPENING_QUOTES = "“‘(["
+CLOSING_QUOTES = "”’)]"
 
 
 @click.command("import-note")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Also ingest the note's source article and its related articles.",
+)
 @db_option
-def import_note(db: str | None) -> None:
-    """Store study notes written by hand."""
-    not_yet("import-note", 6)
+def import_note(files: tuple[Path, ...], fetch: bool, db: str | None) -> None:
+    """Store study notes written by hand (FILE… in the study-note format).
+
+    Prints one line per note: stored, updated or unchanged, and its title. A malformed note
+    is reported as FILE:LINE: message and nothing of it is stored.
+    """
+    from pipeline.errors import USER_ERRORS, NoteFormatError
+    from pipeline.notes.parse import parse_note_with_body
+    from storage.db import ensure_schema, make_engine
+
+    config = settings(db)
+    engine = make_engine(config.database_url)
+    ensure_schema(config.database_url, engine)
+    failed = False
+    for path in files:
+        try:
+            markdown = path.read_text(encoding="utf-8")
+            note, body = parse_note_with_body(markdown)
+        except NoteFormatError as exc:
+            message = str(exc).removeprefix(f"line {exc.line}: ")
+            click.echo(f"newsnote: error: {path}:{exc.line}: {message}", err=True)
+            failed = True
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"newsnote: error: {path}: cannot read: {exc}", err=True)
+            failed = True
+            continue
+        try:
+            stored_urls: dict[str, str] = {}
+            if fetch:
+                failed |= not _fetch(note, config, engine, stored_urls)
+            result = store_note(engine, note, body, stored_urls=stored_urls)
+        except USER_ERRORS as exc:
+            click.echo(f"newsnote: error: {path}: {exc}", err=True)
+            failed = True
+            continue
+        click.echo(f"{result.status:<9} {result.article_id:>6}  {note.title}")
+    engine.dispose()
+    if failed:
+        # not click's Exit: app.main runs click with standalone_mode=False, which returns
+        # an Exit's code instead of exiting with it
+        sys.exit(1)
+
+
+def store_note(
+    engine: Engine,
+    note: Note,
+    body: tuple[BodyBlock, ...],
+    *,
+    stored_urls: Mapping[str, str] | None = None,
+) -> NoteSaveResult:
+    """Store a parsed note under its canonical source URL (links canonicalised too).
+
+    `stored_urls` maps a link as written to the URL its page was stored under, when it was
+    just ingested (a page may name a canonical URL of its own).
+    """
+    from pipeline.model import Analysis
+    from scrapers.sites import canonical_url, find_site
+    from storage.notes import save_note
+
+    known = stored_urls or {}
+
+    def key(link_url: str) -> str:
+        return known.get(link_url) or canonical_url(link_url)
+
+    url = key(note.source.url)
+    canonical = replace(
+        note,
+        related_links=tuple(replace(link, url=key(link.url)) for link in note.related_links),
+    )
+    analysis = Analysis(sentences=note_sentences(body), version=NOTE_ANALYSIS_VERSION)
+    return save_note(
+        engine,
+        canonical,
+        url=url,
+        blocks=body,
+        analysis=analysis,
+        site=find_site(url).NAME,
+    )
+
+
+def note_sentences(body: tuple[BodyBlock, ...]) -> tuple[Sentence, ...]:
+    """Sentences of the note's paragraphs (a plain splitter), with their figures."""
+    from pipeline.figures import extract_figures
+    from pipeline.model import Sentence
+
+    sentences: list[Sentence] = []
+    for block_index, block in enumerate(body):
+        if block.kind != "paragraph":
+            continue
+        for start, end in _sentence_spans(block.text):
+            text = block.text[start:end]
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    block_index=block_index,
+                    start=start,
+                    end=end,
+                    text=text,
+                    figures=tuple(extract_figures(text)),
+                )
+            )
+    return tuple(sentences)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in SENTENCE_END_RE.finditer(text):
+        end = match.end()
+        piece = text[start:end]
+        opened = sum(piece.count(c) for c in OPENING_QUOTES)
+        closed = sum(piece.count(c) for c in CLOSING_QUOTES)
+        if opened > closed or piece.count('"') % 2:
+            continue  # inside a quotation: the sentence goes on
+        spans.append(_trimmed(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_trimmed(text, start, len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _fetch(note: Note, config: Settings, engine: Engine, stored_urls: dict[str, str]) -> bool:
+    """Ingest the source and related articles, noting where each was stored.
+
+    False when any of them failed (reported on stderr); the note is stored all the same.
+    """
+    from pipeline.errors import USER_ERRORS
+    from pipeline.ingest import ingest_target
+
+    ok = True
+    for link in (note.source, *note.related_links):
+        try:
+            stored_urls[link.url] = ingest_target(link.url, config, engine).article.url
+        except USER_ERRORS as exc:
+            click.echo(f"newsnote: error: fetching {link.url}: {exc}", err=True)
+            ok = False
+    return ok
