@@ -50,7 +50,7 @@ for _command in COMMANDS:
 
 def main() -> None:
     try:
-        cli.main(prog_name="newsnote", standalone_mode=False)
+        rc = cli.main(prog_name="newsnote", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -64,6 +64,7 @@ def main() -> None:
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(141)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":
