@@ -8,6 +8,7 @@ the body. Highlights and bold passages are found again in the paragraphs, in ord
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from pipeline.model import Note, NoteLink, ResearchNode
 from pipeline.notes.parse import BOLD_MARK, HIGHLIGHT_MARK, PRESS_SEPARATOR, BodyBlock
@@ -103,21 +104,46 @@ class _Marker:
 
 
 def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
-    # (position, closers before openers, nesting): bold opens outside a highlight and
-    # closes outside it, so `**`…`**` passages that coincide stay properly nested
+    spans = _uncrossed(spans)
+    # At one position closers come before openers; of two openers the longer span opens
+    # first, of two closers the shorter closes first, so every pair nests. Equal spans put
+    # bold outside the highlight.
     depth = {BOLD_MARK: 0, HIGHLIGHT_MARK: 1}
     events = sorted(
-        [(start, 1, depth[mark], mark) for start, _, mark in spans]
-        + [(end, 0, -depth[mark], mark) for _, end, mark in spans]
+        [(start, 1, start - end, depth[mark], mark) for start, end, mark in spans]
+        + [(end, 0, end - start, -depth[mark], mark) for start, end, mark in spans]
     )
     out: list[str] = []
     last = 0
-    for at, _, _, mark in events:
+    for at, _, _, _, mark in events:
         out.append(text[last:at])
         out.append(mark)
         last = at
     out.append(text[last:])
     return "".join(out)
+
+
+def _uncrossed(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Split a bold span where a highlight that it neither contains nor lies inside starts
+    or ends: `**a `b** c`` would not nest, `**a** `**b** c`` does."""
+    highlights = [(start, end) for start, end, mark in spans if mark == HIGHLIGHT_MARK]
+    out: list[tuple[int, int, str]] = []
+    for start, end, mark in spans:
+        if mark != BOLD_MARK:
+            out.append((start, end, mark))
+            continue
+        cuts = sorted(
+            {
+                cut
+                for hs, he in highlights
+                if (start < hs < end < he) or (hs < start < he < end)
+                for cut in (hs, he)
+                if start < cut < end
+            }
+        )
+        bounds = [start, *cuts, end]
+        out.extend((a, b, mark) for a, b in pairwise(bounds) if a < b)
+    return out
 
 
 def _tree(nodes: Sequence[ResearchNode], depth: int) -> list[str]:

@@ -77,3 +77,37 @@ def test_a_passage_both_highlighted_and_bold_nests() -> None:
     rendered = render_note(note)
     assert "앞. **`가운데 문장.`** 뒤." in rendered
     assert parse_note(rendered) == note
+
+
+def _nests(marked: str) -> bool:
+    """Backticks and ** pairs open and close like brackets."""
+    stack: list[str] = []
+    i = 0
+    while i < len(marked):
+        mark = "**" if marked.startswith("**", i) else "`" if marked[i] == "`" else None
+        if mark is None:
+            i += 1
+            continue
+        if stack and stack[-1] == mark:
+            stack.pop()
+        elif mark in stack:
+            return False
+        else:
+            stack.append(mark)
+        i += len(mark)
+    return not stack
+
+
+def test_overlapping_highlight_and_bold_always_nest() -> None:
+    from itertools import combinations
+
+    from pipeline.notes.render import _marked
+
+    text = "가는 1억원이다. 나는 2억원이다. 다는 3억원이다."
+    bounds = [0, 10, 20, len(text)]
+    spans = [(a, b) for a, b in combinations(bounds, 2)]
+    for hs, he in spans:
+        for bs, be in spans:
+            marked = _marked(text, [(hs, he, "`"), (bs, be, "**")])
+            assert _nests(marked), marked
+            assert marked.replace("**", "").replace("`", "") == text
