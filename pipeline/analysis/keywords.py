@@ -1,0 +1,249 @@
+"""Keywords: nouns and noun compounds ranked by TextRank, reweighted by store frequencies.
+
+Units are noun chunks: the nouns of one word (eojeol) before any particle, e.g. 대규모언어모델,
+AI, 스타트업, 오픈AI사. TextRank ranks units by co-occurrence inside a sentence. Compounds are
+runs of adjacent chunks that the article repeats (생성형 AI, AI 스타트업); a compound scores
+the sum of its units, scaled by how often the units come as that compound. With document
+frequencies from the store, scores are multiplied by an IDF factor so words every article
+uses sink.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from pipeline.analysis.rank import pagerank
+from pipeline.model import Keyword
+
+if TYPE_CHECKING:
+    from kiwipiepy import Token
+
+TOP_N = 10
+WINDOW = 3  # units this close in a sentence are linked
+MAX_COMPOUND = 3  # units in a compound
+MIN_COMPOUND_FREQ = 2  # a compound must recur in the article
+SUBSUMED_SHARE = 0.7  # drop a unit that comes this often inside a chosen compound
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XPN", "XSN"})
+HEAD_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})  # what a chunk's last token may be
+MIN_LATIN = 2
+HEADLINE_BOOST = 3.0  # extra random-jump weight of nouns in the title and deck
+COMPOUND_BONUS = 1.5  # a recurring compound says more than its parts' mean
+# Suffixes (XSN) that make a noun a modifier: 생성형 AI, 기술적 우군. Such a chunk may open a
+# compound but is no keyword alone.
+MODIFIER_SUFFIXES = ("형", "적")
+# Nouns that say nothing about the story (time words, reporting words, fillers).
+STOP_NOUNS = frozenset(
+    word
+    for line in (
+        "기자 특파원 이날 오늘 어제 내일 올해 지난해 작년 내년 최근 당시 이번 지난달 이달 다음달",
+        "전날 오전 오후 현재 관계자 경우 때문 이후 이전 이상 이하 가운데 정도 사실 부분 관련 대상",
+        "방침 예정 가능성 상황 모습 생각 얘기 말씀 이유 결과 의견 기간 동안 사이 주장 설명 전망",
+        "분석 평가 발표 기사 뉴스 사진 제공 무단 전재 배포 금지 저작권",
+    )
+    for word in line.split()
+)
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
+
+
+def extract_keywords(
+    sentences: Sequence[Sequence[Token]],
+    texts: Sequence[str],
+    *,
+    doc_freq: Mapping[str, int] | None = None,
+    n_docs: int = 0,
+    exclude: Iterable[str] = (),
+    headlines: int = 0,
+    top_n: int = TOP_N,
+) -> tuple[Keyword, ...]:
+    """Ranked keywords of an article given each sentence's tokens and the text they index.
+
+    The last `headlines` sentences are the title and deck: their nouns are favoured.
+    """
+    excluded = set(exclude)
+    modifiers: set[str] = set()
+    per_sentence = [
+        [[u for u in run if u not in excluded] for run in _runs(toks, text, modifiers)]
+        for toks, text in zip(sentences, texts, strict=True)
+    ]
+    runs = [run for sentence_runs in per_sentence for run in sentence_runs if run]
+    unit_freq: Counter[str] = Counter(u for run in runs for u in run)
+    if not unit_freq:
+        return ()
+    headline_units = (
+        {
+            u
+            for sentence_runs in per_sentence[len(per_sentence) - headlines :]
+            for run in sentence_runs
+            for u in run
+        }
+        if headlines
+        else set()
+    )
+    unit_score = _textrank(per_sentence, headline_units)
+    compounds: Counter[str] = Counter()
+    parts: dict[str, tuple[str, ...]] = {}
+    for run in runs:
+        for n in range(2, MAX_COMPOUND + 1):
+            for i in range(len(run) - n + 1):
+                phrase = tuple(run[i : i + n])
+                term = " ".join(phrase)
+                compounds[term] += 1
+                parts[term] = phrase
+    scores: dict[str, float] = {u: unit_score.get(u, 0.0) for u in unit_freq}
+    for term, freq in compounds.items():
+        if freq < MIN_COMPOUND_FREQ:
+            continue
+        phrase = parts[term]
+        together = freq / min(unit_freq[u] for u in phrase)
+        mean = math.prod(unit_score.get(u, 0.0) for u in phrase) ** (1 / len(phrase))
+        scores[term] = mean * together * COMPOUND_BONUS
+    if doc_freq is not None and n_docs > 0:
+        scores = _reweight(scores, doc_freq, n_docs)
+    chosen = _choose(scores, parts, unit_freq, compounds, modifiers, top_n)
+    if not chosen:
+        return ()
+    best = chosen[0][1] or 1.0
+    return tuple(
+        Keyword(term, round(score / best, 4), rank)
+        for rank, (term, score) in enumerate(chosen, start=1)
+    )
+
+
+def _choose(
+    scores: Mapping[str, float],
+    parts: Mapping[str, tuple[str, ...]],
+    unit_freq: Mapping[str, int],
+    compounds: Mapping[str, int],
+    modifiers: set[str],
+    top_n: int,
+) -> list[tuple[str, float]]:
+    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    chosen: list[tuple[str, float]] = []
+    taken: set[str] = set()
+    for term, score in ordered:
+        if len(chosen) >= top_n or score <= 0:
+            break
+        last = parts[term][-1] if term in parts else term
+        if last in modifiers:
+            continue
+        if term in parts:
+            # a longer compound that only adds a word to one already chosen is a repeat
+            if any(t in taken for t in _sub_compounds(parts[term])):
+                continue
+        elif any(
+            term in parts[t] and compounds[t] >= SUBSUMED_SHARE * unit_freq[term]
+            for t in taken
+            if t in parts
+        ):
+            continue
+        chosen.append((term, score))
+        taken.add(term)
+    return chosen
+
+
+def _sub_compounds(phrase: tuple[str, ...]) -> list[str]:
+    n = len(phrase)
+    return [" ".join(phrase[i : i + k]) for k in range(2, n) for i in range(n - k + 1)]
+
+
+def _reweight(
+    scores: dict[str, float], doc_freq: Mapping[str, int], n_docs: int
+) -> dict[str, float]:
+    """TF-IDF-like: a term stored for many articles counts less (smoothed IDF, always > 0)."""
+    prefetch = getattr(doc_freq, "prefetch", None)
+    if callable(prefetch):
+        prefetch(list(scores))
+    return {
+        term: score * (math.log((1 + n_docs) / (1 + doc_freq.get(term, 0))) + 1)
+        for term, score in scores.items()
+    }
+
+
+def _textrank(per_sentence: Sequence[list[list[str]]], favoured: set[str]) -> dict[str, float]:
+    """Unit scores: PageRank over units linked when within WINDOW of each other."""
+    edges: dict[str, dict[str, float]] = defaultdict(dict)
+    nodes: dict[str, None] = {}
+    for sentence_runs in per_sentence:
+        units = [u for run in sentence_runs for u in run]
+        for i, a in enumerate(units):
+            nodes[a] = None
+            for b in units[i + 1 : i + WINDOW]:
+                if a != b:
+                    edges[a][b] = edges[a].get(b, 0.0) + 1
+                    edges[b][a] = edges[b].get(a, 0.0) + 1
+    prior = {u: 1 + HEADLINE_BOOST * (u in favoured) for u in nodes}
+    return pagerank(edges, list(nodes), prior)
+
+
+def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[str]]:
+    """Runs of noun chunks in a sentence: adjacent words that are nothing but nouns.
+
+    A chunk starts at the start of a word (or after punctuation): the 분기 of 3분기 and
+    nouns after a particle inside one word are no chunks.
+    """
+    runs: list[list[str]] = []
+    run: list[str] = []
+    chunk: list[Token] = []
+    blocked = False  # the current word had a number or a particle: no chunk in its rest
+    prev_end = -1
+    for tok in tokens:
+        gap = text[prev_end : tok.start] if prev_end >= 0 else " "
+        if gap:
+            blocked = False
+            if chunk:  # a new word starts: the chunk was a whole word
+                unit = _unit(chunk, text, modifiers)
+                if unit is not None and gap.isspace() and len(gap) == 1:
+                    run.append(unit)
+                else:
+                    _close(runs, run, unit)
+                    run = []
+                chunk = []
+        is_noun = tok.tag in NOUN_TAGS and not (tok.tag == "XSN" and not chunk)
+        if is_noun and not blocked:
+            chunk.append(tok)
+        else:
+            if chunk:
+                _close(runs, run, _unit(chunk, text, modifiers))
+                chunk = []
+            elif run:
+                runs.append(run)
+            run = []
+            if tok.tag == "SN" or not tok.tag.startswith("S"):
+                blocked = True
+        prev_end = tok.end
+    if chunk:
+        _close(runs, run, _unit(chunk, text, modifiers))
+    elif run:
+        runs.append(run)
+    return [r for r in runs if r]
+
+
+def _close(runs: list[list[str]], run: list[str], unit: str | None) -> None:
+    if unit is not None:
+        run.append(unit)
+    if run:
+        runs.append(run)
+
+
+def _unit(chunk: Sequence[Token], text: str, modifiers: set[str]) -> str | None:
+    """The chunk's text if it can be a keyword: no number, no lone syllable, no stop noun."""
+    if chunk[-1].tag not in HEAD_TAGS and chunk[-1].form not in MODIFIER_SUFFIXES:
+        return None
+    surface = text[chunk[0].start : chunk[-1].end]
+    if any(ch.isdigit() for ch in surface) or surface in STOP_NOUNS:
+        return None
+    if all(t.tag == "SL" for t in chunk):
+        if len(surface) < MIN_LATIN or surface.islower() or not LATIN_WORD.fullmatch(surface):
+            return None
+        if len(surface) == MIN_LATIN and not surface.isupper():  # En, El, Of: not acronyms
+            return None
+        return surface
+    if len(surface) < 2 or " " in surface:
+        return None
+    if chunk[-1].tag == "XSN":
+        modifiers.add(surface)
+    return surface

@@ -1,0 +1,98 @@
+"""Sentences of an article's blocks, with exact character offsets, and their tokens.
+
+Kiwi splits and tokenises in one pass. A sentence's span runs from its first token to the
+next sentence's first token (trailing spaces dropped), so no character of a block is lost
+between sentences; a split that leaves a quotation mark or bracket open is undone by
+merging with the following sentence, so quotes and brackets stay inside one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.analysis.kiwi import tokenize_split
+from pipeline.model import Sentence
+from scrapers.model import Article, BlockKind
+
+if TYPE_CHECKING:
+    from kiwipiepy import Token
+
+# Captions describe photos, not the story; they get no sentences.
+SENTENCE_BLOCKS = frozenset({BlockKind.PARAGRAPH, BlockKind.QUOTE, BlockKind.HEADING})
+# Blocks whose sentences may be quoted, summarised or used as evidence.
+BODY_BLOCKS = frozenset({BlockKind.PARAGRAPH, BlockKind.QUOTE})
+PAIRS = (("“", "”"), ("‘", "’"), ("(", ")"), ("[", "]"), ("「", "」"), ("『", "』"))
+STRAIGHT_QUOTES = ('"',)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    """An article's sentences with each sentence's tokens (offsets inside its block)."""
+
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[tuple[Token, ...], ...]  # parallel to `sentences`
+    body: frozenset[int]  # indices of sentences in paragraph / quote blocks
+    extra_tokens: tuple[tuple[Token, ...], ...]  # title and subheadings, for keywords
+
+
+def split_article(article: Article) -> Tokenised:
+    """Split and tokenise every sentence-bearing block, plus title and deck, in one batch."""
+    block_ids = [
+        i for i, b in enumerate(article.blocks) if b.kind in SENTENCE_BLOCKS and b.text.strip()
+    ]
+    extras = [t for t in (article.title, *article.subheadings) if t.strip()]
+    texts = [article.blocks[i].text for i in block_ids] + extras
+    analysed = tokenize_split(texts)
+    sentences: list[Sentence] = []
+    tokens: list[tuple[Token, ...]] = []
+    body: set[int] = set()
+    for block_index, sents in zip(block_ids, analysed, strict=False):
+        block = article.blocks[block_index]
+        for start, end, toks in _spans(block.text, sents):
+            if block.kind in BODY_BLOCKS:
+                body.add(len(sentences))
+            sentences.append(
+                Sentence(len(sentences), block_index, start, end, block.text[start:end])
+            )
+            tokens.append(toks)
+    extra_tokens = tuple(
+        tuple(tok for sent in sents for tok in sent) for sents in analysed[len(block_ids) :]
+    )
+    return Tokenised(tuple(sentences), tuple(tokens), frozenset(body), extra_tokens)
+
+
+def _spans(text: str, sents: Sequence[Sequence[Token]]) -> list[tuple[int, int, tuple[Token, ...]]]:
+    """(start, end, tokens) per sentence, covering `text` without gaps, unbalanced merged."""
+    groups = [list(s) for s in sents if s]
+    if not groups:
+        stripped = text.strip()
+        if not stripped:
+            return []
+        start = text.index(stripped[0])
+        return [(start, start + len(stripped), ())]
+    merged: list[list[Token]] = []
+    for group in groups:
+        if merged and _is_open(text, merged[-1][0].start, group[0].start):
+            merged[-1].extend(group)
+        else:
+            merged.append(group)
+    starts = [g[0].start for g in merged]
+    starts[0] = len(text) - len(text.lstrip())
+    out: list[tuple[int, int, tuple[Token, ...]]] = []
+    for i, group in enumerate(merged):
+        start = starts[i]
+        limit = starts[i + 1] if i + 1 < len(merged) else len(text)
+        end = start + len(text[start:limit].rstrip())
+        if end > start:
+            out.append((start, end, tuple(group)))
+    return out
+
+
+def _is_open(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] leave a quotation mark or bracket open?"""
+    part = text[start:end]
+    if any(part.count(o) > part.count(c) for o, c in PAIRS):
+        return True
+    return any(part.count(q) % 2 for q in STRAIGHT_QUOTES)

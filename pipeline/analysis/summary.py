@@ -1,0 +1,52 @@
+"""Extractive summary: TextRank over sentences linked by shared content morphemes.
+
+Similarity is TextRank's: shared content morphemes over the log of both lengths. The random
+jump leans towards the lead (news puts the point first). The best N come out in article order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipeline.analysis.rank import pagerank
+from pipeline.model import Sentence
+
+if TYPE_CHECKING:
+    from kiwipiepy import Token
+
+CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "VV", "VA", "XR"})
+MIN_CONTENT = 3  # sentences with fewer content morphemes are captions or fragments
+MIN_CHARS = 20
+
+
+def summarise(
+    sentences: Sequence[Sentence],
+    tokens: Sequence[Sequence[Token]],
+    eligible: frozenset[int],
+    n: int,
+) -> tuple[int, ...]:
+    bags: dict[int, set[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    for s, toks in zip(sentences, tokens, strict=True):
+        if s.index not in eligible or len(s.text) < MIN_CHARS or s.text in seen:
+            continue  # a sentence repeated (a caption and the body) is summarised once
+        seen.add(s.text)
+        bag = {(t.form, t.tag[:2]) for t in toks if t.tag in CONTENT_TAGS}
+        if len(bag) >= MIN_CONTENT:
+            bags[s.index] = bag
+    if n <= 0 or not bags:
+        return ()
+    nodes = list(bags)
+    edges: dict[int, dict[int, float]] = {i: {} for i in nodes}
+    for x, a in enumerate(nodes):
+        for b in nodes[x + 1 :]:
+            shared = len(bags[a] & bags[b])
+            if shared:
+                w = shared / (math.log(len(bags[a])) + math.log(len(bags[b])))
+                edges[a][b] = edges[b][a] = w
+    prior = {i: 1 / math.sqrt(rank + 1) for rank, i in enumerate(nodes)}
+    scores = pagerank(edges, nodes, prior)
+    best = sorted(nodes, key=lambda i: (-scores[i], i))[:n]
+    return tuple(sorted(best))

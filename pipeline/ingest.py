@@ -1,0 +1,224 @@
+"""One ingest: a target (saved page, file:// URL or http(s) URL) to a stored, analysed article.
+
+    target ──► Page (read or fetched) ──► parse_page ──► analyze ──► save_article
+
+Analysis uses the store: document frequencies of keyword terms (one query for the terms an
+article can yield) and the glossary terms that imported notes defined. Errors a user can
+cause (unsupported scheme, missing file, network failure, page without an article) are
+raised as typed errors before anything is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.orm import Session
+
+from pipeline.errors import InputError
+from pipeline.model import Analysis
+from pipeline.settings import Settings
+from storage import models as m
+from storage.save import SaveResult, save_article
+
+if TYPE_CHECKING:
+    from scrapers.model import Article, Page
+
+Analyzer = Callable[..., Analysis]
+WEB_SCHEMES = ("http", "https")
+SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*):")
+DF_BATCH = 500  # terms per IN (...) list, well under every backend's parameter limit
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    article: Article
+    analysis: Analysis
+    save: SaveResult
+
+
+def ingest_target(
+    target: str, settings: Settings, engine: Engine, *, url: str | None = None
+) -> IngestResult:
+    """Read or fetch `target`, then parse, analyse and store it.
+
+    `target` is a path to a saved page, a `file://` URL, or an http(s) URL (fetched
+    politely); `url` names a saved page's URL when the page does not say it.
+    """
+    return store_page(engine, load_page(target, settings, url=url), settings)
+
+
+def load_page(target: str, settings: Settings, *, url: str | None = None) -> Page:
+    from scrapers.files import page_from_file
+
+    target = target.strip()
+    scheme = SCHEME.match(target)
+    name = scheme["scheme"].lower() if scheme and len(scheme["scheme"]) > 1 else None
+    if name in WEB_SCHEMES:
+        if url is not None:
+            raise InputError("--url is for a saved file; a URL argument is fetched as given")
+        from scrapers.fetch import fetch_url
+
+        return fetch_url(target, fetch_config(settings))
+    if name == "file":
+        parts = urlsplit(target)
+        if parts.netloc not in ("", "localhost"):
+            raise InputError(f"file URL on another host: {target}")
+        path = Path(url2pathname(unquote(parts.path)))
+    elif name is not None:
+        raise InputError(
+            f"unsupported URL scheme {name!r} in {target}: "
+            "give an http(s) URL, a file:// URL or a path to a saved page"
+        )
+    else:
+        path = Path(target).expanduser()
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    return page_from_file(path, url)
+
+
+def fetch_config(settings: Settings) -> Any:
+    """The fetcher's configuration from the settings it shares names with."""
+    from scrapers.fetch import FetchConfig
+
+    known = {f.name for f in dataclasses.fields(FetchConfig)}
+    values = {k: v for k, v in dataclasses.asdict(settings).items() if k in known}
+    return FetchConfig(**values)
+
+
+def store_page(
+    engine: Engine, page: Page, settings: Settings, *, analyzer: Analyzer | None = None
+) -> IngestResult:
+    """Parse `page`, analyse the article against the store, save both (and the raw page)."""
+    from scrapers.parse import parse_page
+
+    return store_article(engine, parse_page(page), settings, page=page, analyzer=analyzer)
+
+
+def store_article(
+    engine: Engine,
+    article: Article,
+    settings: Settings,
+    *,
+    page: Page | None = None,
+    analyzer: Analyzer | None = None,
+) -> IngestResult:
+    if analyzer is None:
+        from pipeline.analysis import analyze
+
+        analyzer = analyze
+    with Session(engine) as session:  # one read transaction for both
+        n_docs = count_articles(session, exclude_url=article.url)
+        known_terms = known_glossary_terms(session)
+    analysis = analyzer(
+        article,
+        doc_freq=StoreDocFreq(engine, exclude_url=article.url),
+        n_docs=n_docs,
+        known_terms=known_terms,
+        summary_sentences=settings.summary_sentences,
+    )
+    save = save_article(engine, article, analysis, page=page)
+    return IngestResult(article, analysis, save)
+
+
+# --- small store reads -------------------------------------------------------------------
+
+
+def count_articles(db: Engine | Session, *, exclude_url: str | None = None) -> int:
+    """Stored articles, not counting the one at `exclude_url`.
+
+    The article being analysed is left out of the counts, so analysing it again gives the
+    same keywords as the first time.
+    """
+    query = select(func.count()).select_from(m.Article)
+    if exclude_url is not None:
+        query = query.where(m.Article.url != exclude_url)
+    with _session(db) as session:
+        return int(session.execute(query).scalar_one())
+
+
+def keyword_doc_freq(
+    engine: Engine, terms: Iterable[str], *, exclude_url: str | None = None
+) -> dict[str, int]:
+    """Stored articles (other than `exclude_url`'s) that have each term as a keyword."""
+    wanted = sorted(set(terms))
+    out: dict[str, int] = {}
+    with Session(engine) as session:
+        for i in range(0, len(wanted), DF_BATCH):
+            chunk = wanted[i : i + DF_BATCH]
+            query = (
+                select(m.Keyword.term, func.count(func.distinct(m.Keyword.article_id)))
+                .where(m.Keyword.term.in_(chunk))
+                .group_by(m.Keyword.term)
+            )
+            if exclude_url is not None:
+                query = query.join(m.Article, m.Article.id == m.Keyword.article_id).where(
+                    m.Article.url != exclude_url
+                )
+            rows = session.execute(query)
+            out.update({term: int(n) for term, n in rows})
+    return out
+
+
+def known_glossary_terms(db: Engine | Session) -> list[str]:
+    """Glossary terms a note-taker wrote (imported notes), not those analysis found."""
+    from_note = or_(
+        select(m.GlossaryDefinition.id)
+        .where(m.GlossaryDefinition.term_id == m.GlossaryTerm.id)
+        .where(m.GlossaryDefinition.source == "note")
+        .exists(),
+        select(m.ArticleGlossary.term_id)
+        .where(m.ArticleGlossary.term_id == m.GlossaryTerm.id)
+        .where(m.ArticleGlossary.source == "note")
+        .exists(),
+    )
+    with _session(db) as session:
+        return list(session.execute(select(m.GlossaryTerm.term).where(from_note)).scalars())
+
+
+@contextmanager
+def _session(db: Engine | Session) -> Iterator[Session]:
+    """The given session, or a new one on the given engine (closed afterwards)."""
+    if isinstance(db, Session):
+        yield db
+        return
+    with Session(db) as session:
+        yield session
+
+
+class StoreDocFreq(Mapping[str, int]):
+    """Keyword document frequencies read from the store on demand.
+
+    Keyword extraction calls `prefetch` with all its candidate terms, so one query answers
+    every lookup that follows; a term not prefetched costs its own query.
+    """
+
+    def __init__(self, engine: Engine, *, exclude_url: str | None = None) -> None:
+        self._engine = engine
+        self._exclude_url = exclude_url
+        self._known: dict[str, int] = {}
+
+    def prefetch(self, terms: Iterable[str]) -> None:
+        missing = [t for t in terms if t not in self._known]
+        if missing:
+            found = keyword_doc_freq(self._engine, missing, exclude_url=self._exclude_url)
+            self._known.update({t: found.get(t, 0) for t in missing})
+
+    def __getitem__(self, term: str) -> int:
+        if term not in self._known:
+            self.prefetch([term])
+        return self._known[term]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
