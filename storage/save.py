@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -200,62 +200,36 @@ def _insert_derived(
                 for i, link in enumerate(article.related)
             ],
         )
-    block_ids = [
-        session.execute(
-            insert(m.ArticleBlock)
-            .values(article_id=article_id, position=i, kind=str(b.kind), text=b.text)
-            .returning(m.ArticleBlock.id)
-        ).scalar_one()
-        for i, b in enumerate(article.blocks)
-    ]
-    sentence_ids: dict[int, int] = {}
-    for s in analysis.sentences:
-        sid = session.execute(
-            insert(m.Sentence)
-            .values(
-                article_id=article_id,
-                block_id=block_ids[s.block_index],
-                position=s.index,
-                start=s.start,
-                end=s.end,
-                text=s.text,
-            )
-            .returning(m.Sentence.id)
-        ).scalar_one()
-        sentence_ids[s.index] = sid
-        figure_ids: list[int] = []
-        for pos, f in enumerate(s.figures):
-            value, value_text = _number(f.value)
-            range_to, range_to_text = _number(f.range_to)
-            converts = (
-                figure_ids[f.converts]
-                if f.converts is not None and 0 <= f.converts < len(figure_ids)
-                else None
-            )
-            figure_ids.append(
-                session.execute(
-                    insert(m.Figure)
-                    .values(
-                        article_id=article_id,
-                        sentence_id=sid,
-                        position=pos,
-                        text=f.text,
-                        start=f.start,
-                        end=f.end,
-                        kind=f.kind,
-                        value=value,
-                        value_text=value_text or "",
-                        unit=f.unit,
-                        approx=f.approx,
-                        range_to=range_to,
-                        range_to_text=range_to_text,
-                        converts_id=converts,
-                        direction=f.direction,
-                        subject=f.subject,
-                    )
-                    .returning(m.Figure.id)
-                ).scalar_one()
-            )
+    block_ids = _insert_returning_ids(
+        session,
+        m.ArticleBlock,
+        [
+            {"article_id": article_id, "position": i, "kind": str(b.kind), "text": b.text}
+            for i, b in enumerate(article.blocks)
+        ],
+    )
+    sentence_ids = dict(
+        zip(
+            (s.index for s in analysis.sentences),
+            _insert_returning_ids(
+                session,
+                m.Sentence,
+                [
+                    {
+                        "article_id": article_id,
+                        "block_id": block_ids[s.block_index],
+                        "position": s.index,
+                        "start": s.start,
+                        "end": s.end,
+                        "text": s.text,
+                    }
+                    for s in analysis.sentences
+                ],
+            ),
+            strict=True,
+        )
+    )
+    _insert_figures(session, article_id, analysis, sentence_ids)
     texts = {s.index: s.text for s in analysis.sentences}
     if analysis.keywords:
         session.execute(
@@ -308,6 +282,57 @@ def _insert_derived(
         )
     for g in analysis.glossary:
         link_glossary(session, article_id, g.term, g.definitions, source="auto")
+
+
+def _insert_returning_ids(
+    session: Session, model: type[m.Base], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert many rows in one statement; their ids in the order given."""
+    if not rows:
+        return []
+    table = m.Base.metadata.tables[model.__tablename__]
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, rows).scalars())
+
+
+def _insert_figures(
+    session: Session, article_id: int, analysis: AnalysisIn, sentence_ids: dict[int, int]
+) -> None:
+    rows: list[dict[str, Any]] = []
+    converts: list[tuple[int, int]] = []  # (row, row it converts), both indices into rows
+    for s in analysis.sentences:
+        first = len(rows)
+        for pos, f in enumerate(s.figures):
+            value, value_text = _number(f.value)
+            range_to, range_to_text = _number(f.range_to)
+            if f.converts is not None and 0 <= f.converts < pos:
+                converts.append((len(rows), first + f.converts))
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "sentence_id": sentence_ids[s.index],
+                    "position": pos,
+                    "text": f.text,
+                    "start": f.start,
+                    "end": f.end,
+                    "kind": f.kind,
+                    "value": value,
+                    "value_text": value_text or "",
+                    "unit": f.unit,
+                    "approx": f.approx,
+                    "range_to": range_to,
+                    "range_to_text": range_to_text,
+                    "direction": f.direction,
+                    "subject": f.subject,
+                }
+            )
+    ids = _insert_returning_ids(session, m.Figure, rows)
+    if converts:
+        figures = m.Base.metadata.tables[m.Figure.__tablename__]
+        session.execute(
+            update(figures).where(figures.c.id == bindparam("fid")),
+            [{"fid": ids[row], "converts_id": ids[target]} for row, target in converts],
+        )
 
 
 def link_glossary(

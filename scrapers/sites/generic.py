@@ -39,7 +39,7 @@ JSON_LD_ARTICLE_RE = re.compile(
     r'"@type"\s*:\s*\[?\s*"BlogPosting"'
 )
 DATE_PARAMS = {
-    "extensive_search": True,
+    "extensive_search": False,  # same dates on the corpus, 17% faster parse
     "original_date": True,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
