@@ -22,6 +22,7 @@ from storage.inputs import AnalysisIn, ArticleIn, PageIn
 from storage.models import utcnow
 
 SaveStatus = Literal["new", "changed", "unchanged"]
+RAW_PAGE_COMPRESSION = 3  # level 6: twice the time for 10% smaller pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +383,7 @@ def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = No
         "charset": page.charset,
         "etag": headers.get("etag"),
         "last_modified": headers.get("last-modified"),
-        "content": zlib.compress(page.content, 6),
+        "content": zlib.compress(page.content, RAW_PAGE_COMPRESSION),
         "fetched_at": page.fetched_at,
     }
     if article_id is not None:
