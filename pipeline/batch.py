@@ -203,25 +203,19 @@ def default_store(settings: Settings, analyzer: Any = None) -> StoreFn:
     """Parse, analyse and save a page (and its raw bytes) with `pipeline.ingest`."""
 
     def store(engine: Engine, page: Page) -> tuple[str, int | None]:
-        from pipeline.ingest import store_page
+        from pipeline.ingest import refresh_page
 
-        result = store_page(engine, page, settings, analyzer=analyzer)
-        return str(result.save.status), result.save.article_id
+        saved = refresh_page(engine, page, settings, analyzer=analyzer)
+        return str(saved.status), saved.article_id
 
     return store
 
 
 def fetch_config_for(settings: Settings) -> FetchConfig:
-    from scrapers.fetch import FetchConfig
+    from pipeline.ingest import fetch_config
 
-    return FetchConfig(
-        user_agent=settings.user_agent,
-        proxy=settings.proxy,
-        timeout=settings.timeout,
-        max_bytes=settings.max_bytes,
-        per_host_concurrency=settings.per_host_concurrency,
-        per_host_interval=settings.per_host_interval,
-    )
+    config: FetchConfig = fetch_config(settings)
+    return config
 
 
 def run_batch(

@@ -103,6 +103,31 @@ def store_page(
     return store_article(engine, parse_page(page), settings, page=page, analyzer=analyzer)
 
 
+def refresh_page(
+    engine: Engine, page: Page, settings: Settings, *, analyzer: Analyzer | None = None
+) -> SaveResult:
+    """Like `store_page`, but an article whose stored content and analysis version match is
+    not analysed again (the slow step): only its raw page is refreshed. For batch runs."""
+    from pipeline.analysis import ANALYSIS_VERSION
+    from scrapers.parse import parse_page
+    from storage.save import save_raw_page
+
+    article = parse_page(page)
+    if analyzer is None:
+        with Session(engine) as session:
+            stored = session.execute(
+                select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
+                    m.Article.url == article.url,
+                    m.Article.analysis_version == ANALYSIS_VERSION,
+                )
+            ).one_or_none()
+        if stored is not None and stored.content_hash == article.content_hash():
+            with Session(engine) as session, session.begin():
+                save_raw_page(session, page, article_id=stored.id)
+            return SaveResult(stored.id, "unchanged", stored.revision)
+    return store_article(engine, article, settings, page=page, analyzer=analyzer).save
+
+
 def store_article(
     engine: Engine,
     article: Article,

@@ -1,0 +1,50 @@
+"""Batch refreshes skip analysis (the slow step) for articles that did not change."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+import pipeline.analysis
+from pipeline.ingest import refresh_page, store_page
+from pipeline.settings import Settings
+from scrapers.files import page_from_file
+from storage import models as m
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "naver_example.html"
+
+
+def test_unchanged_page_is_not_analysed_again(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(database_url=db_url)
+    page = page_from_file(EXAMPLE)
+    first = store_page(engine, page, settings)
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("analysis ran for an unchanged article")
+
+    monkeypatch.setattr(pipeline.analysis, "analyze", must_not_run)
+    again = refresh_page(engine, page, settings)
+    assert again.status == "unchanged"
+    assert again.article_id == first.save.article_id
+
+
+def test_changed_page_is_analysed_and_replaced(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=db_url)
+    page = page_from_file(EXAMPLE)
+    store_page(engine, page, settings)
+    edited = EXAMPLE.read_text(encoding="utf-8").replace("역대 최대다", "역대 두 번째다")
+    assert edited != EXAMPLE.read_text(encoding="utf-8")
+    changed_page = dataclasses.replace(page, text=edited, content=edited.encode())
+    result = refresh_page(engine, changed_page, settings)
+    assert result.status == "changed"
+    with Session(engine) as s:
+        body = s.execute(select(m.Article.body_text)).scalar_one()
+        assert "역대 두 번째다" in body
+        assert s.execute(select(func.count()).select_from(m.Article)).scalar_one() == 1
