@@ -22,6 +22,22 @@ def upgrade(db: str | None) -> None:
     storage_db.upgrade(url)
     engine = storage_db.make_engine(url)
     click.echo(f"{storage_db.safe_url(url)}: at revision {storage_db.current_revision(engine)}")
+    _upgrade_queue(url)
+
+
+def _upgrade_queue(url: str) -> None:
+    """procrastinate's own schema, beside the store, when it can be used (PostgreSQL and the
+    `distributed` extra installed); see pipeline/queue/schema.py for why not Alembic."""
+    import importlib.util
+
+    from storage.db import is_sqlite
+
+    if is_sqlite(url) or importlib.util.find_spec("procrastinate") is None:
+        return
+    from pipeline.queue import schema
+
+    created = schema.apply(url)
+    click.echo(f"queue schema (procrastinate): {'created' if created else 'present'}")
 
 
 @db.command("current")
