@@ -69,7 +69,7 @@ def runtime_of(context: JobContext) -> WorkerRuntime:
 @app.task(name="newsnote.ingest_url", queue=INGEST_QUEUE, pass_context=True, retry=fetch_retry)
 async def ingest_url(context: JobContext, url: str) -> str:
     """Fetch `url` politely (a cluster-wide slot of its host), then parse, analyse, store."""
-    from pipeline.ingest import store_page
+    from pipeline.ingest import refresh_page
 
     rt = runtime_of(context)
     attempts = context.job.attempts + 1
@@ -93,7 +93,7 @@ async def ingest_url(context: JobContext, url: str) -> str:
         finally:
             rt.slots.release_later(host, slot)
         # parsing and analysis are CPU work: a thread, so the loop keeps serving other jobs
-        result = await asyncio.to_thread(store_page, rt.engine, page, rt.settings)
+        saved = await asyncio.to_thread(refresh_page, rt.engine, page, rt.settings)
     except ScraperError as exc:
         if not fetch_retry.will_retry(exc, context.job.attempts):
             outcome = Outcome(
@@ -107,12 +107,12 @@ async def ingest_url(context: JobContext, url: str) -> str:
             )
             await asyncio.to_thread(record, rt.engine, rt.run_id, outcome)
         raise
-    status = str(result.save.status)
+    status = str(saved.status)
     outcome = Outcome(
         url,
         status,
         attempts,
-        article_id=result.save.article_id,
+        article_id=saved.article_id,
         fetch_ms=fetch_ms,
         total_ms=round((time.monotonic() - started) * 1000),
     )
