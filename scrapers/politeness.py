@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+from scrapers.urls import host_port
+
 # A start the event loop woke late (a busy machine) may count the lateness, up to this share
 # of the interval, towards the next gap. Starts never run ahead of the grid
 # first_start + k × interval, so the rate to a host never exceeds 1/interval; single gaps
@@ -23,9 +25,10 @@ LATE_START_CREDIT = 0.1
 
 def host_key(url: str) -> str:
     """`host[:port]` in lower case: what politeness limits are counted by."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    try:
+        return host_port(url)
+    except ValueError:  # a bad port: the fetch itself reports it; count it under the host
+        return (urlsplit(url).hostname or "").lower()
 
 
 class HostGate:

@@ -36,15 +36,28 @@ def query_params(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def host_port(url: str, *, keep_default_port: bool = True) -> str:
+    """`host[:port]` in lower case, IPv6 literals in brackets, as a URL's netloc needs it.
+
+    Raises ValueError for a port that is not a number in range.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    if port is None or (not keep_default_port and DEFAULT_PORTS.get(parts.scheme) == port):
+        return host
+    return f"{host}:{port}"
+
+
 def normalise_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
-    ):
-        host = f"{host}:{parts.port}"
+    host = host_port(url, keep_default_port=False)
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

@@ -15,12 +15,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def is_sqlite(url: str) -> bool:
@@ -31,18 +32,28 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """An engine for `url`; for SQLite the file's folder is created if missing."""
     try:
         parsed = make_url(url)
+        backend = parsed.get_backend_name()
     except ArgumentError as exc:
         raise DatabaseUnavailable(f"malformed database URL: {url!r}") from exc
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseUnavailable(
+            f"unsupported database {backend!r} in {safe_url(url)}: use sqlite:/// or postgresql://"
+        )
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, read_only=read_only)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     # Read-only is the session default on the server, so it holds for every transaction
-    # whatever the client does (streaming cursors included).
-    connect_args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+    # whatever the client does (streaming cursors included); every statement is prepared,
+    # so a query string cannot carry a second command that switches that default off.
+    connect_args: dict[str, Any] = (
+        {"options": "-c default_transaction_read_only=on", "prepare_threshold": 0}
+        if read_only
+        else {}
+    )
     try:
         return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    except ModuleNotFoundError as exc:
+    except (ModuleNotFoundError, NoSuchModuleError) as exc:
         raise DatabaseUnavailable(
             f"no driver for {parsed.drivername}: install newsnote[postgres]"
         ) from exc

@@ -184,8 +184,6 @@ def stream(
             on_close()
 
     try:
-        # Begin before streaming is switched on: make_engine's PostgreSQL "begin" hook
-        # (SET TRANSACTION READ ONLY) would otherwise run through a server-side cursor.
         if not conn.in_transaction():
             conn.begin()
         if streaming:

@@ -152,7 +152,10 @@ def is_dead(run: m.Run, *, lease: float, now: datetime | None = None) -> bool:
 
 
 def adopt_interrupted(engine: Engine, run_id: int, *, lease: float = DEFAULT_LEASE) -> int:
-    """Take over the unfinished items of dead or interrupted runs; returns how many URLs."""
+    """Take over the unfinished items of dead or interrupted runs; returns how many URLs.
+
+    A dead run with nothing left to do (killed after its last item) is marked interrupted.
+    """
     adopted = 0
     with Session(engine) as session, session.begin():
         candidates = (
@@ -161,8 +164,13 @@ def adopt_interrupted(engine: Engine, run_id: int, *, lease: float = DEFAULT_LEA
                 .where(
                     m.Run.id != run_id,
                     m.Run.kind == "batch",
-                    m.Run.status.in_(("running", "interrupted", "failed")),
-                    m.Run.id.in_(select(m.RunItem.run_id).where(m.RunItem.status.in_(UNFINISHED))),
+                    or_(
+                        m.Run.status == "running",
+                        m.Run.status.in_(("interrupted", "failed"))
+                        & m.Run.id.in_(
+                            select(m.RunItem.run_id).where(m.RunItem.status.in_(UNFINISHED))
+                        ),
+                    ),
                 )
                 .order_by(m.Run.id)
                 .with_for_update(skip_locked=True)

@@ -111,19 +111,6 @@ def test_an_unreachable_database_is_one_line(argv: list[str]) -> None:
     assert "127.0.0.1" in done.stderr or "no such file" in done.stderr
 
 
-UNKNOWN_DIALECT_BUG = (
-    "bug: storage.db.make_engine lets sqlalchemy.exc.NoSuchModuleError escape for a URL with "
-    "an unknown dialect (--db nonsense://): a traceback instead of DatabaseUnavailable"
-)
-
-
-IPV6_BUG = (
-    "bug: an IPv6 literal URL (http://[::ffff:127.0.0.2]:1/) ends in a ValueError traceback: "
-    "scrapers.politeness.host_key / scrapers.urls.normalise_url drop the brackets"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=IPV6_BUG)
 def test_ingest_of_an_ipv6_url_is_one_line(store: str) -> None:
     done = run(newsnote_argv("ingest", "http://[::ffff:127.0.0.2]:1/x", "--db", store))
     assert_one_line_error(done, says="")
@@ -133,9 +120,7 @@ def test_ingest_of_an_ipv6_url_is_one_line(store: str) -> None:
     "db",
     [
         "sqlite:////no/such/dir/at/all/x.db",
-        pytest.param(
-            "nonsense://", marks=pytest.mark.xfail(strict=True, reason=UNKNOWN_DIALECT_BUG)
-        ),
+        "nonsense://",
         "mysql://u@127.0.0.1:1/x",  # a known dialect without its driver
     ],
 )

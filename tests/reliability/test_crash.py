@@ -165,19 +165,12 @@ def test_kill_9_during_batch_then_rerun_postgres(
     crash_and_recover(pg_url, urls_file, urls)
 
 
-DEAD_RUN_BUG = (
-    "bug: storage.runs.adopt_interrupted only looks at runs with unfinished items, so a run "
-    "killed after its last item (or before queuing any) stays `running` forever"
-)
-
-
 def dead_pid() -> int:
     with subprocess.Popen(["true"]) as proc:
         proc.wait()
     return proc.pid
 
 
-@pytest.mark.xfail(strict=True, reason=DEAD_RUN_BUG)
 def test_a_run_killed_after_its_last_item_is_not_left_running(
     sqlite_url: str, server: LoopbackServer
 ) -> None:

@@ -263,14 +263,6 @@ def test_a_hostile_redirect_is_one_failed_item_and_the_batch_goes_on(
         engine.dispose()
 
 
-IPV6_BUG = (
-    "bug: scrapers.urls.normalise_url drops the brackets of an IPv6 host "
-    "('http://[::ffff:127.0.0.2]:1/x' -> 'http://::ffff:127.0.0.2:1/x'); the batch then dies "
-    "in scrapers.politeness.host_key with ValueError and leaves every item claimed"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=IPV6_BUG)
 def test_an_ipv6_literal_url_keeps_its_brackets() -> None:
     from urllib.parse import urlsplit
 
@@ -281,7 +273,6 @@ def test_an_ipv6_literal_url_keeps_its_brackets() -> None:
     assert urlsplit(url).port == 8080
 
 
-@pytest.mark.xfail(strict=True, reason=IPV6_BUG)
 def test_an_ipv6_literal_url_does_not_stop_the_batch(
     sqlite_url: str, server: LoopbackServer
 ) -> None:

@@ -87,13 +87,6 @@ def test_sql_command_cannot_write(
     COUNTS["security: refused writes checked"] += 1
 
 
-MULTI_STATEMENT_BUG = (
-    "bug: storage.readonly.run_unchecked on PostgreSQL sends several statements through "
-    "psycopg's simple-query protocol, so `SELECT set_config(...); COMMIT; DELETE …` ends the "
-    "read-only transaction and writes; the read-only connection alone is not enough"
-)
-
-
 @pytest.mark.parametrize(
     "sql",
     [
@@ -107,8 +100,6 @@ def test_read_only_connection_alone_refuses_multi_statement_writes(
     request: pytest.FixtureRequest, engine: Engine, db_url: str, stored: dict[str, int], sql: str
 ) -> None:
     """The second guard on its own (the text check bypassed): no write may happen."""
-    if engine.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=MULTI_STATEMENT_BUG))
     with contextlib.suppress(StorageError):
         list(run_unchecked(db_url, sql).rows)
     assert counts(engine) == stored
