@@ -59,6 +59,9 @@ class Reply:
 Handler = Callable[[Request], Reply]
 
 
+SETTLE_SECONDS = 5.0  # how long requests_to waits for in-flight requests to be recorded
+
+
 @dataclass(frozen=True)
 class Record:
     """One request as the server saw it (monotonic clock)."""
@@ -253,7 +256,15 @@ class LoopbackServer:
             return list(self._records)
 
     def requests_to(self, host: int | str, path: str | None = None) -> list[Record]:
+        """The host's requests once it has none in flight: a request is recorded when its
+        reply is written, which a client can see before the handler thread records it."""
         key = self.host(host)
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._in_flight[key] == 0:
+                    break
+            time.sleep(0.005)
         return [r for r in self.records() if r.host == key and (path is None or r.path == path)]
 
     def hits(self, host: int | str, path: str) -> int:
