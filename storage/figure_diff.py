@@ -178,6 +178,23 @@ def _link(article_1: Any, article_2: Any) -> tuple[ColumnElement[bool], ColumnEl
     return related, shared
 
 
+def _pair_columns(f1: Any, f2: Any) -> tuple[Any, ...]:
+    """The two figures of a pair, as every figure-diff query reports them."""
+    return (
+        f1.id.label("figure_id_1"),
+        f1.text.label("figure_1"),
+        f1.value_text.label("value_1"),
+        f2.id.label("figure_id_2"),
+        f2.text.label("figure_2"),
+        f2.value_text.label("value_2"),
+        f1.unit.label("unit"),
+        f1.sentence_id.label("sentence_id_1"),
+        f2.sentence_id.label("sentence_id_2"),
+        f1.article_id.label("article_1"),
+        f2.article_id.label("article_2"),
+    )
+
+
 def _conversions() -> Select[Any]:
     src1, conv1 = aliased(m.Figure), aliased(m.Figure)
     src2, conv2 = aliased(m.Figure), aliased(m.Figure)
@@ -187,17 +204,7 @@ def _conversions() -> Select[Any]:
             literal("conversion").label("reason"),
             case((related, "related"), else_="keyword").label("link"),
             src1.text.label("quantity"),
-            conv1.id.label("figure_id_1"),
-            conv1.text.label("figure_1"),
-            conv1.value_text.label("value_1"),
-            conv2.id.label("figure_id_2"),
-            conv2.text.label("figure_2"),
-            conv2.value_text.label("value_2"),
-            conv1.unit.label("unit"),
-            conv1.sentence_id.label("sentence_id_1"),
-            conv2.sentence_id.label("sentence_id_2"),
-            conv1.article_id.label("article_1"),
-            conv2.article_id.label("article_2"),
+            *_pair_columns(conv1, conv2),
         )
         .select_from(conv1)
         .join(src1, src1.id == conv1.converts_id)
@@ -230,17 +237,7 @@ def _same_subject() -> Select[Any]:
             literal("subject").label("reason"),
             case((related, "related"), else_="keyword").label("link"),
             f1.subject.label("quantity"),
-            f1.id.label("figure_id_1"),
-            f1.text.label("figure_1"),
-            f1.value_text.label("value_1"),
-            f2.id.label("figure_id_2"),
-            f2.text.label("figure_2"),
-            f2.value_text.label("value_2"),
-            f1.unit.label("unit"),
-            f1.sentence_id.label("sentence_id_1"),
-            f2.sentence_id.label("sentence_id_2"),
-            f1.article_id.label("article_1"),
-            f2.article_id.label("article_2"),
+            *_pair_columns(f1, f2),
         )
         .select_from(f1)
         .join(
