@@ -108,6 +108,9 @@ class RobotsCache:
     def put(self, origin: str, rules: RobotsRules) -> None:
         self._rules[origin] = (time.monotonic(), rules)
 
+    def clear(self) -> None:
+        self._rules.clear()
+
 
 SHARED_ROBOTS = RobotsCache()
 

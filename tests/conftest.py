@@ -22,6 +22,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_ENV = "NEWSNOTE_TEST_PG_URL"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_robots_cache() -> None:
+    """Loopback servers get ports the OS may hand out again: a robots.txt cached for an
+    earlier test's server must not answer for a later one."""
+    from scrapers.fetch import SHARED_ROBOTS
+
+    SHARED_ROBOTS.clear()
+
+
 def corpus_dir() -> Path | None:
     configured = os.environ.get("NEWSNOTE_CORPUS")
     path = Path(configured) if configured else REPO.parent / "shared" / "corpus"
