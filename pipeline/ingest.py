@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from scrapers.model import Article, Page
 
 Analyzer = Callable[..., Analysis]
+K = TypeVar("K")
+Outcome = tuple[K, "IngestResult | Exception"]
 WEB_SCHEMES = ("http", "https")
 SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*):")
 DF_BATCH = 500  # terms per IN (...) list, well under every backend's parameter limit
@@ -136,6 +138,15 @@ def store_article(
     page: Page | None = None,
     analyzer: Analyzer | None = None,
 ) -> IngestResult:
+    analysis = analyse_against_store(engine, article, settings, analyzer=analyzer)
+    save = save_article(engine, article, analysis, page=page)
+    return IngestResult(article, analysis, save)
+
+
+def analyse_against_store(
+    engine: Engine, article: Article, settings: Settings, *, analyzer: Analyzer | None = None
+) -> Analysis:
+    """Analyse `article` with the store's document frequencies and known glossary terms."""
     if analyzer is None:
         from pipeline.analysis import analyze
 
@@ -143,15 +154,65 @@ def store_article(
     with Session(engine) as session:  # one read transaction for both
         n_docs = count_articles(session, exclude_url=article.url)
         known_terms = known_glossary_terms(session)
-    analysis = analyzer(
+    return analyzer(
         article,
         doc_freq=StoreDocFreq(engine, exclude_url=article.url),
         n_docs=n_docs,
         known_terms=known_terms,
         summary_sentences=settings.summary_sentences,
     )
-    save = save_article(engine, article, analysis, page=page)
-    return IngestResult(article, analysis, save)
+
+
+def store_pages(
+    engine: Engine,
+    pages: Iterable[tuple[K, Page | Exception]],
+    settings: Settings,
+    *,
+    analyzer: Analyzer | None = None,
+) -> Iterator[Outcome[K]]:
+    """Parse, analyse and save many pages in order, overlapping the work: kiwipiepy releases
+    the GIL, so while one article is analysed in a worker thread the next one is parsed and
+    the one before is saved. Each item is a key with its page (or the error that loading it
+    raised); each result is the key with its `IngestResult` or the user error it ended in.
+    An article's document frequencies do not count the article saved just before it.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from pipeline.errors import USER_ERRORS
+    from scrapers.parse import parse_page
+
+    def finish(key: K, page: Page, article: Article, analysis: Future[Analysis]) -> Outcome[K]:
+        try:
+            done = analysis.result()
+            saved = save_article(engine, article, done, page=page)
+        except USER_ERRORS as exc:
+            return key, exc
+        return key, IngestResult(article, done, saved)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis") as pool:
+        pending: tuple[K, Page, Article, Future[Analysis]] | None = None
+        for key, page in pages:
+            started: tuple[K, Page, Article, Future[Analysis]] | None = None
+            failure: Exception | None = None
+            if isinstance(page, Exception):
+                failure = page
+            else:
+                try:
+                    article = parse_page(page)
+                except USER_ERRORS as exc:
+                    failure = exc
+                else:
+                    analysis = pool.submit(
+                        analyse_against_store, engine, article, settings, analyzer=analyzer
+                    )
+                    started = (key, page, article, analysis)
+            if pending is not None:
+                yield finish(*pending)
+            if failure is not None:
+                yield key, failure
+            pending = started
+        if pending is not None:
+            yield finish(*pending)
 
 
 # --- small store reads -------------------------------------------------------------------

@@ -10,9 +10,12 @@ import click
 from pipeline.cli.common import db_option, fail, settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlalchemy import Engine
 
     from pipeline.ingest import IngestResult
+    from scrapers.model import Page
 
 KST_NAME = "Asia/Seoul"
 SHOWN_KEYWORDS = 8
@@ -51,7 +54,7 @@ def ingest(
       newsnote ingest 'https://n.news.naver.com/article/newspaper/015/0004906221?date=20231025'
     """
     from pipeline.errors import USER_ERRORS
-    from pipeline.ingest import ingest_target
+    from pipeline.ingest import load_page, store_pages
     from storage import db as storage_db
 
     if as_json and as_note:
@@ -64,10 +67,19 @@ def ingest(
     conf = settings(db, **overrides)
     engine = storage_db.make_engine(conf.database_url)
     storage_db.ensure_schema(conf.database_url, engine)
+
+    def loaded() -> Iterator[tuple[str, Page | Exception]]:
+        for target in targets:
+            try:
+                yield target, load_page(target, conf, url=url)
+            except USER_ERRORS as exc:
+                yield target, exc
+
     failed = 0
-    for i, target in enumerate(targets):
+    for i, (target, result) in enumerate(store_pages(engine, loaded(), conf)):
         try:
-            result = ingest_target(target, conf, engine, url=url)
+            if isinstance(result, Exception):
+                raise result
             if as_json:
                 text = json.dumps(result_json(result), ensure_ascii=False)
             elif as_note:

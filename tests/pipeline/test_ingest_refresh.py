@@ -48,3 +48,29 @@ def test_changed_page_is_analysed_and_replaced(engine: Engine, db_url: str, tmp_
         body = s.execute(select(m.Article.body_text)).scalar_one()
         assert "역대 두 번째다" in body
         assert s.execute(select(func.count()).select_from(m.Article)).scalar_one() == 1
+
+
+def test_store_pages_keeps_order_and_reports_each_failure_in_place(
+    engine: Engine, db_url: str
+) -> None:
+    from pipeline.ingest import store_pages
+    from scrapers.errors import ScraperError
+
+    settings = Settings(database_url=db_url)
+    first = page_from_file(EXAMPLE)
+    second = page_from_file(REPO / "tests" / "fixtures" / "ingest" / "naver_ai_startups.html")
+    empty = dataclasses.replace(first, text="<html><body><p>목록</p></body></html>", content=b"")
+    items = [
+        ("a", first),
+        ("load-failed", ScraperError("could not load")),
+        ("not-an-article", empty),
+        ("b", second),
+    ]
+    results = list(store_pages(engine, items, settings))
+    assert [key for key, _ in results] == ["a", "load-failed", "not-an-article", "b"]
+    kinds = {key: type(result).__name__ for key, result in results}
+    assert kinds["a"] == kinds["b"] == "IngestResult"
+    assert isinstance(results[1][1], ScraperError)
+    assert isinstance(results[2][1], ScraperError)
+    with Session(engine) as s:
+        assert s.execute(select(func.count()).select_from(m.Article)).scalar_one() == 2
