@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -34,6 +32,7 @@ from scrapers.errors import FetchError, NotAnArticle
 from scrapers.files import page_from_file
 from storage import models as m
 from tests.conftest import FIXTURES, REPO
+from tests.loopback import LoopbackServer, raw
 
 PAGE = FIXTURES / "ingest" / "naver_ai_startups.html"
 PAGE_URL = "https://n.news.naver.com/mnews/article/015/0000000001"
@@ -236,33 +235,11 @@ def test_store_page_with_another_analyzer(engine: Engine) -> None:
 # --- http(s) against a real server on 127.0.0.1 ------------------------------------------
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path != "/news/ai-startups":
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        body = PAGE.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with LoopbackServer(hosts=1) as server:
+        server.route(0, "/news/ai-startups", raw(PAGE.read_bytes(), "text/html; charset=utf-8"))
+        yield server.url(0, "")
 
 
 def test_url_is_fetched_and_stored(engine: Engine, server: str) -> None:

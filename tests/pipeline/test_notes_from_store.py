@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from storage.errors import NotFound
 from storage.save import save_article
 from tests import factories
 from tests.conftest import FIXTURES, REPO
+from tests.loopback import LoopbackServer, raw
 from tests.pipeline.test_notes_parse import example_markdown, example_note_path
 
 __all__ = ["example_markdown"]
@@ -174,34 +173,18 @@ def test_note_for_an_unknown_article_is_one_line(sqlite_url: str) -> None:
 # --- --fetch: the source page is ingested first, the note attaches to it --------------------
 
 
-class _PageHandler(BaseHTTPRequestHandler):
-    """Serves one saved page (a generic site's article); everything else is 404."""
-
-    def do_GET(self) -> None:
-        if self.path != "/news/card-sales":
-            self.send_response(404)
-            self.end_headers()
-            return
-        body = (FIXTURES / "sites" / "generic" / "blog_article.html").read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def page_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with LoopbackServer(hosts=1) as server:
+        server.route(
+            0,
+            "/news/card-sales",
+            raw(
+                (FIXTURES / "sites" / "generic" / "blog_article.html").read_bytes(),
+                "text/html; charset=utf-8",
+            ),
+        )
+        yield server.url(0, "")
 
 
 def test_fetch_ingests_the_source_and_attaches_the_note(

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, REPO
+from tests.loopback import LoopbackServer, raw
 
 EXAMPLE = REPO / "examples" / "naver_example.html"
 
@@ -107,32 +106,18 @@ def test_missing_file_and_bad_scheme() -> None:
     assert_one_line_error(run("ftp://example.com/page"), "unsupported site")
 
 
-class _NateHandler(BaseHTTPRequestHandler):
-    body = (FIXTURES / "sites" / "nate" / "view_yna_euckr.html").read_bytes()
-
-    def do_GET(self) -> None:
-        if self.path != "/view/20240502n12345":
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=euc-kr")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def local_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _NateHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with LoopbackServer(hosts=1) as server:
+        server.route(
+            0,
+            "/view/20240502n12345",
+            raw(
+                (FIXTURES / "sites" / "nate" / "view_yna_euckr.html").read_bytes(),
+                "text/html; charset=euc-kr",
+            ),
+        )
+        yield server.url(0, "")
 
 
 def test_url_is_fetched_decoded_and_parsed(local_server: str) -> None:
