@@ -19,13 +19,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import math
-import os
 import statistics
 import sys
 import time
-import unicodedata
 import warnings
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,27 +37,6 @@ Extractor = Callable[[Any], str]  # takes a scrapers.model.Page
 # Corpus folder -> group in the tables: newsnote has its own parser for the first two.
 GROUPS = {"naver": "Naver", "chosun": "Chosun 2016", "other": "other sites (generic)"}
 GROUP_OF: dict[str, str] = {}
-
-
-def corpus_dir() -> Path | None:
-    configured = os.environ.get("NEWSNOTE_CORPUS")
-    path = Path(configured) if configured else REPO.parent / "shared" / "corpus"
-    return path if path.is_dir() else None
-
-
-def tokens(text: str) -> list[str]:
-    return unicodedata.normalize("NFKC", text).split()
-
-
-def token_f1(candidate: str, reference: str) -> float:
-    """Bag-of-words F1 over whitespace tokens; 0.0 when nothing overlaps."""
-    cand, ref = Counter(tokens(candidate)), Counter(tokens(reference))
-    overlap = sum((cand & ref).values())
-    if overlap == 0:
-        return 0.0
-    precision = overlap / sum(cand.values())
-    recall = overlap / sum(ref.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def newsnote_extractor() -> Extractor | str:
@@ -153,6 +129,9 @@ def run(quick: bool = False, repeat: int | None = None) -> str:
 
 def outcome(quick: bool = False, repeat: int | None = None) -> tuple[str, Headline]:
     """The Markdown section and its headline rows."""
+    from tests.corpus import corpus_dir
+    from tests.metrics import token_f1
+
     repeat = repeat or (REPEAT_QUICK if quick else REPEAT_FULL)
     corpus = corpus_dir()
     if corpus is None:

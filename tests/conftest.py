@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from storage import db as storage_db
+from tests.corpus import corpus_dir
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,12 +30,6 @@ def _fresh_robots_cache() -> None:
     from scrapers.fetch import SHARED_ROBOTS
 
     SHARED_ROBOTS.clear()
-
-
-def corpus_dir() -> Path | None:
-    configured = os.environ.get("NEWSNOTE_CORPUS")
-    path = Path(configured) if configured else REPO.parent / "shared" / "corpus"
-    return path if path.is_dir() else None
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,11 @@ token F1 over whitespace tokens after NFKC normalisation.
 
 from __future__ import annotations
 
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.metrics import token_f1
 
 EXPECTED_DIR = Path(__file__).parent / "data" / "expected_bodies"
 # Pages a site parser handles must agree almost word for word; the generic extractor
@@ -22,20 +22,6 @@ GENERIC_FLOOR = 0.85
 MIN_EXPECTED_PAGES = 20
 
 EXPECTED = sorted(EXPECTED_DIR.glob("*.txt"))
-
-
-def tokens(text: str) -> list[str]:
-    return unicodedata.normalize("NFKC", text).split()
-
-
-def token_f1(candidate: str, reference: str) -> float:
-    cand, ref = Counter(tokens(candidate)), Counter(tokens(reference))
-    overlap = sum((cand & ref).values())
-    if overlap == 0:
-        return 0.0
-    precision = overlap / sum(cand.values())
-    recall = overlap / sum(ref.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def test_token_f1_scores_what_a_reader_would_expect() -> None:

@@ -13,7 +13,7 @@ import pytest
 from scrapers.errors import DecodeError, NotAnArticle
 from scrapers.files import page_from_file
 from scrapers.parse import parse_page
-from tests.conftest import corpus_dir
+from tests.corpus import corpus_dir
 
 # A card-news page whose ten slides are images: it has no text to parse.
 IMAGE_ONLY = {"chosun/legacy2016_article_2016091301145.html"}
