@@ -7,7 +7,13 @@ from datetime import datetime
 
 import click
 
-from pipeline.cli.common import db_option, fail, settings
+from pipeline.cli.common import (
+    db_option,
+    fail,
+    politeness_options,
+    politeness_overrides,
+    settings,
+)
 
 STDIN = "-"
 
@@ -47,26 +53,7 @@ STDIN = "-"
     is_flag=True,
     help="Fetch stored articles again even without an ETag/Last-Modified.",
 )
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=0.0),
-    default=None,
-    metavar="SECONDS",
-    help="Minimum time between requests to one host [default: 1.0].",
-)
-@click.option(
-    "--per-host",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Requests in flight to one host [default: 1].",
-)
-@click.option(
-    "--proxy",
-    default=None,
-    metavar="URL",
-    help="HTTP(S) proxy [default: $HTTPS_PROXY / $HTTP_PROXY].",
-)
+@politeness_options
 @click.option(
     "--progress/--no-progress",
     "show_bar",
@@ -112,14 +99,7 @@ def batch(
     if not urls_file and not sources:
         fail("give --urls FILE (or -) and/or --source SPEC")
     urls = _read_urls(urls_file) if urls_file else []
-    overrides: dict[str, object] = {}
-    if interval is not None:
-        overrides["per_host_interval"] = interval
-    if per_host is not None:
-        overrides["per_host_concurrency"] = per_host
-    if proxy is not None:
-        overrides["proxy"] = proxy
-    conf = settings(db, **overrides)
+    conf = settings(db, **politeness_overrides(per_host, interval, proxy))
     options = BatchOptions(
         urls=urls,
         sources=sources,

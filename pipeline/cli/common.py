@@ -24,6 +24,44 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def politeness_options(func: F) -> F:
+    """`--per-host N`, `--interval SECONDS`, `--proxy URL`: how fetching treats each host."""
+    for option in reversed(
+        (
+            click.option(
+                "--per-host",
+                type=click.IntRange(1, 64),
+                default=None,
+                metavar="N",
+                help="Requests in flight to one host [default: 1].",
+            ),
+            click.option(
+                "--interval",
+                type=click.FloatRange(min=0.0),
+                default=None,
+                metavar="SECONDS",
+                help="Minimum time between requests to one host [default: 1.0].",
+            ),
+            click.option(
+                "--proxy",
+                metavar="URL",
+                default=None,
+                help="HTTP(S) proxy [default: $HTTPS_PROXY / $HTTP_PROXY].",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def politeness_overrides(
+    per_host: int | None, interval: float | None, proxy: str | None
+) -> dict[str, object]:
+    """The settings that `politeness_options` were given (those left out keep defaults)."""
+    given = {"per_host_concurrency": per_host, "per_host_interval": interval, "proxy": proxy}
+    return {name: value for name, value in given.items() if value is not None}
+
+
 def settings(db: str | None, **overrides: object) -> Settings:
     return Settings.from_env(db, **overrides)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pipeline.cli.common import db_option, settings
+from pipeline.cli.common import db_option, politeness_options, politeness_overrides, settings
 
 
 @click.command("worker")
@@ -15,19 +15,7 @@ from pipeline.cli.common import db_option, settings
     show_default=True,
     help="Jobs this worker runs at once (threads).",
 )
-@click.option(
-    "--per-host",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Requests in flight to one host across the whole cluster [default: 1].",
-)
-@click.option(
-    "--interval",
-    type=click.FloatRange(0),
-    default=None,
-    help="Seconds between requests to one host, per slot, cluster-wide [default: 1].",
-)
-@click.option("--proxy", metavar="URL", default=None, help="HTTP(S) proxy for fetching.")
+@politeness_options
 @click.option(
     "--source",
     "sources",
@@ -68,14 +56,7 @@ def worker(
 
     from pipeline.queue.connection import require_distributed, require_postgres
 
-    overrides: dict[str, object] = {}
-    if per_host is not None:
-        overrides["per_host_concurrency"] = per_host
-    if interval is not None:
-        overrides["per_host_interval"] = interval
-    if proxy is not None:
-        overrides["proxy"] = proxy
-    conf = settings(db, **overrides)
+    conf = settings(db, **politeness_overrides(per_host, interval, proxy))
     require_postgres(conf.database_url, "worker")
     require_distributed("worker")
     if every is not None:
