@@ -15,10 +15,10 @@ import pytest
 from tests.metrics import token_f1
 
 EXPECTED_DIR = Path(__file__).parent / "data" / "expected_bodies"
-# Pages a site parser handles must agree almost word for word; the generic extractor
-# (trafilatura) keeps or drops a caption or byline here and there.
+# Pages a site parser handles must agree almost word for word, and so must the generic
+# parser's densest-prose body on the Korean outlets (trafilatura scored 0.92-0.99 there).
 SITE_PARSER_FLOOR = 0.95
-GENERIC_FLOOR = 0.85
+GENERIC_FLOOR = 0.95
 MIN_EXPECTED_PAGES = 20
 
 EXPECTED = sorted(EXPECTED_DIR.glob("*.txt"))

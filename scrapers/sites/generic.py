@@ -1,8 +1,13 @@
-"""Any other site: Arc XP JSON when the page has it, else trafilatura.
+"""Any other site: Arc XP JSON when the page has it, else the densest prose, else trafilatura.
 
 A page must say it is an article (og:type "article", `article:published_time`, or a JSON-LD
-Article) before anything is extracted: trafilatura happily returns the teaser text of a list
+Article) before anything is extracted: an extractor happily returns the teaser text of a list
 page, which is not an article.
+
+The body comes from `dense_text` (the container with the most prose, a few milliseconds) and
+the metadata from the page's own meta tags; only a page where no container is clearly the
+body goes to trafilatura, which is ten to thirty times slower. On the corpus's Korean
+outlets the dense text agrees with the hand-checked bodies better than trafilatura does.
 """
 
 from __future__ import annotations
@@ -10,26 +15,33 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
 from scrapers.model import Article, Author, Block, BlockKind, Page
 from scrapers.sites import arc
 from scrapers.sites.base import (
+    BODY_BYLINE_RE,
     HANGUL_TEXT_RE,
     authors_in_body,
     clean,
+    first,
+    has_class,
     kst,
+    lines_split_on_br,
     meta,
     not_copyright,
     parse_document,
+    text_of,
 )
+from scrapers.sites.dense_text import dense_blocks
 from scrapers.urls import normalise_url
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 NAME = "generic"
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "article:news"})
 ARTICLE_META = ("article:published_time", "og:article:published_time", "article:modified_time")
@@ -38,14 +50,25 @@ JSON_LD_ARTICLE_RE = re.compile(
     r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis|Opinion|Report)?Article"|'
     r'"@type"\s*:\s*\[?\s*"BlogPosting"'
 )
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 DATE_PARAMS = {
     "extensive_search": False,  # same dates on the corpus, 17% faster parse
     "original_date": True,
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    "outputformat": DATE_FORMAT,
 }
 # Author strings trafilatura picks up from labels rather than names.
 NOT_AUTHORS = frozenset({"입력", "수정", "anónimo", "anonymous", "admin", "editor"})
 MAX_AUTHOR_CHARS = 40
+# "헤드라인 : IT : 경제 : 뉴스 : 한겨레", "헤드라인 - 경향신문", "헤드라인 | 매체"
+TITLE_SEPARATOR_RE = re.compile(r"\s+[:|\-–—]\s+")
+MAX_PRESS_CHARS = 20
+BYLINE_TEXT = "//body//text()[contains(., '@') and (contains(., '기자') or contains(., '특파원'))]"
+MAX_BYLINE_CHARS = 80
+DECK = (
+    "//body//*[self::div or self::p or self::h2 or self::h3]"
+    f"[{has_class('subtitle')} or {has_class('sub_title')} or {has_class('subhead')}]"
+)
+MAX_DECK_LINE_CHARS = 120
 
 
 def handles(url: str) -> bool:
@@ -73,8 +96,30 @@ def parse(page: Page) -> Article:
     why_not = _not_an_article(root)
     if why_not is not None:
         raise NotAnArticle(NAME, url, why_not)
+    blocks = dense_blocks(root)
+    if blocks is None:
+        return _extracted_by_trafilatura(root, url)
+    title = meta(root, "og:title") or _title_tag(root)[0] or _first_text(root, "//h1")
+    if not title:
+        raise ParseError(NAME, url, "title (og:title, <title> or h1)")
+    return Article(
+        url=url,
+        site=NAME,
+        title=title,
+        blocks=tuple(blocks),
+        subheadings=_deck(root),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=meta(root, "og:site_name") or _title_tag(root)[1] or _host(url),
+        section=meta(root, "article:section"),
+        published_at=_published(_meta_time(root), None, title) or _found_date(root, title),
+        authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(root)),
+    )
+
+
+def _extracted_by_trafilatura(root: HtmlElement, url: str) -> Article:
     og_title = meta(root, "og:title")
-    root_meta_time = meta(root, "article:published_time") or meta(root, "og:article:published_time")
+    root_meta_time = _meta_time(root)
     site_name = meta(root, "og:site_name")
     import trafilatura
 
@@ -109,6 +154,62 @@ def parse(page: Page) -> Article:
         published_at=_published(root_meta_time, data.get("date"), title),
         authors=authors_in_body(blocks) or _authors(data.get("author")),
     )
+
+
+def _meta_time(root: HtmlElement) -> str | None:
+    return meta(root, "article:published_time") or meta(root, "og:article:published_time")
+
+
+def _title_tag(root: HtmlElement) -> tuple[str, str | None]:
+    """<title> split into the headline and the outlet named after it ("… : 뉴스 : 한겨레")."""
+    title = _first_text(root, "//title")
+    parts = TITLE_SEPARATOR_RE.split(title)
+    if len(parts) > 1 and len(parts[-1]) <= MAX_PRESS_CHARS:
+        return parts[0], parts[-1]
+    return title, None
+
+
+def _first_text(root: HtmlElement, xpath: str) -> str:
+    element = first(root, xpath)
+    return text_of(element) if element is not None else ""
+
+
+def _host(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+def _deck(root: HtmlElement) -> tuple[str, ...]:
+    """The lines of a subtitle box above the body (`<div class="subtitle">`), if short."""
+    box = first(root, DECK)
+    lines = lines_split_on_br(box) if box is not None else ()
+    return lines if all(len(line) <= MAX_DECK_LINE_CHARS for line in lines) else ()
+
+
+def _byline(root: HtmlElement) -> tuple[Author, ...]:
+    """The first short "홍길동 기자 hong@example.com" line on the page (a header byline)."""
+    for text in root.xpath(BYLINE_TEXT):
+        if len(text) <= MAX_BYLINE_CHARS and (found := BODY_BYLINE_RE.search(text)):
+            return (Author(name=found.group(1), email=found.group(2)),)
+    return ()
+
+
+def _meta_author(root: HtmlElement) -> str | None:
+    for key in ("author", "article:author", "dable:author"):
+        value = meta(root, key)
+        if value and "://" not in value:
+            return value
+    return None
+
+
+def _found_date(root: HtmlElement, title: str) -> datetime | None:
+    """The publication date htmldate finds in the page, for pages without the meta tag."""
+    import htmldate
+
+    found = htmldate.find_date(
+        root, extensive_search=False, original_date=True, outputformat=DATE_FORMAT
+    )
+    return _date(found, korean=bool(HANGUL_TEXT_RE.search(title)))
 
 
 def _not_an_article(root: HtmlElement) -> str | None:

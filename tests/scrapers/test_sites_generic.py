@@ -35,7 +35,7 @@ ARTICLES = [
         "legacy2016_hani_article_761487.html",
         "http://www.hani.co.kr/arti/economy/it/761487.html",
         "이통3사 과징금 3129억원 국고로",
-        "SKT 1829억원",
+        "가장 많은 1829억원의 과징금을 납부했고",
     ),
     (
         "legacy2016_khan_article_201609260957011.html",
@@ -70,6 +70,22 @@ def test_other_outlets_parse_with_title_date_and_body(
     assert article.published_at is not None
     assert article.published_at.utcoffset() is not None
     assert body in article.body_text
+
+
+def test_subtitle_box_above_the_body_becomes_the_deck(corpus: Path) -> None:
+    name, url = ARTICLES[3][:2]
+    article = parse_page(page_from_file(corpus / "other" / name, url))
+    assert article.subheadings == (
+        "윤종오 의원, 이통사 과징금 부과현황에서 밝혀",
+        "SKT 1829억원, KT 711억원, LG유플러스 588억원",
+    )
+    assert "윤종오 의원, 이통사 과징금" not in article.body_text
+
+
+def test_header_byline_outside_the_body_names_the_reporter(corpus: Path) -> None:
+    name, url = ARTICLES[4][:2]
+    article = parse_page(page_from_file(corpus / "other" / name, url))
+    assert [(a.name, a.email) for a in article.authors] == [("이윤주", "runyj@kyunghyang.com")]
 
 
 def test_arc_page_reads_the_json_not_the_html(corpus: Path) -> None:

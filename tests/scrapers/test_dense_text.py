@@ -1,0 +1,65 @@
+"""The generic parser's fast body finder: the container with the most prose, cleaned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapers.files import page_from_file
+from scrapers.parse import parse_page
+from scrapers.sites.base import parse_document
+from scrapers.sites.dense_text import dense_blocks
+
+PARAGRAPHS = [
+    "지난달 지역 소상공인의 카드 매출이 1년 전보다 5% 늘어난 것으로 나타났다. "
+    "설 연휴를 앞두고 전통시장과 골목상권을 찾는 발길이 늘어난 영향이다.",
+    "1월 카드 매출은 모두 812억원으로 집계됐다. 업종별로는 음식점이 가장 많이 늘었고 "
+    "의류와 잡화가 뒤를 이었다.",
+    "상인회 관계자는 온누리상품권 환급 행사가 손님을 끌어모았다고 말했다. "
+    "시는 다음 달에도 같은 행사를 열 계획이다.",
+]
+
+
+def page(body: str) -> str:
+    menu = "".join(f"<li><a href='/s/{i}'>섹션 메뉴 항목 {i}번</a></li>" for i in range(30))
+    return f"""<html><head><title>t</title></head><body>
+    <nav><ul>{menu}</ul></nav>
+    <div id="wrap"><div class="side">오늘의 날씨 맑음</div>{body}</div>
+    <footer>회사 소개 · 이용 약관 · 개인정보 처리방침 · 청소년 보호정책 · 고객센터</footer>
+    </body></html>"""
+
+
+def test_body_is_the_paragraphs_without_caption_related_links_or_scripts() -> None:
+    related = "".join(
+        f"<li><a href='/n/{i}'>다른 기사 제목 {i}번째 이야기</a></li>" for i in range(8)
+    )
+    body = f"""<div class="article_body">
+      <div class="photo_box"><img src="a.jpg"><span>시장 풍경. 사진 제공 상인회</span></div>
+      {PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<script>var x = "광고 스크립트";</script>
+      <p>{PARAGRAPHS[2]}</p>
+      <div class="related_news"><ul>{related}</ul></div>
+    </div>"""
+    blocks = dense_blocks(parse_document(page(body)))
+    assert blocks is not None
+    assert [b.text for b in blocks] == PARAGRAPHS
+
+
+def test_a_page_whose_densest_text_is_links_has_no_dense_body() -> None:
+    digest = "".join(
+        f"<p><a href='/n/{i}'>{PARAGRAPHS[i % 3]}</a></p>" for i in range(6)
+    )  # a digest of headlines: all prose sits inside links
+    assert dense_blocks(parse_document(page(f"<div class='list'>{digest}</div>"))) is None
+
+
+def test_a_page_with_too_little_prose_has_no_dense_body() -> None:
+    assert dense_blocks(parse_document(page("<div class='body'>짧은 공지입니다.</div>"))) is None
+
+
+def test_link_heavy_article_still_parses_through_the_fallback(corpus: Path) -> None:
+    # A weekly digest whose every paragraph links to another article: no dense body, so
+    # trafilatura extracts it.
+    name = "legacy2016_khan_article_201609270932001.html"
+    article = parse_page(
+        page_from_file(corpus / "other" / name, "http://h2.khan.co.kr/201609270932001")
+    )
+    assert article.site == "generic"
+    assert "경향신문 독자들은 어떤 뉴스를 가장 많이 봤을까요" in article.body_text
