@@ -27,6 +27,7 @@ from pipeline.errors import InputError
 from pipeline.model import Analysis
 from pipeline.settings import Settings
 from storage import models as m
+from storage.db import for_reads
 from storage.save import SaveResult, save_article
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ def analyse_against_store(
         from pipeline.analysis import analyze
 
         analyzer = analyze
+    engine = for_reads(engine)
     with Session(engine) as session:  # one read transaction for both
         n_docs = count_articles(session, exclude_url=article.url)
         known_terms = known_glossary_terms(session)
@@ -169,50 +171,57 @@ def store_pages(
     settings: Settings,
     *,
     analyzer: Analyzer | None = None,
+    in_flight: int = 2,
 ) -> Iterator[Outcome[K]]:
-    """Parse, analyse and save many pages in order, overlapping the work: kiwipiepy releases
-    the GIL, so while one article is analysed in a worker thread the next one is parsed and
-    the one before is saved. Each item is a key with its page (or the error that loading it
-    raised); each result is the key with its `IngestResult` or the user error it ended in.
-    An article's document frequencies do not count the article saved just before it.
+    """Parse, analyse and save many pages in order, overlapping the work.
+
+    kiwipiepy releases the GIL, so while up to `in_flight` articles are analysed in worker
+    threads, keeping Kiwi's own threads busy, the main thread parses the next pages and
+    saves the finished ones. Each item is a key with its page (or the error loading it
+    raised); each result is the key with its `IngestResult` or the user error it ended in,
+    in the order of the items. An article's document frequencies do not count the articles
+    still in flight beside it.
     """
+    from collections import deque
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from pipeline.errors import USER_ERRORS
     from scrapers.parse import parse_page
 
-    def finish(key: K, page: Page, article: Article, analysis: Future[Analysis]) -> Outcome[K]:
+    def finish(
+        key: K, page: Page | None, article: Article | None, work: Future[Analysis] | Exception
+    ) -> Outcome[K]:
+        if isinstance(work, Exception):
+            return key, work
+        assert page is not None
+        assert article is not None
         try:
-            done = analysis.result()
-            saved = save_article(engine, article, done, page=page)
+            analysis = work.result()
+            saved = save_article(engine, article, analysis, page=page)
         except USER_ERRORS as exc:
             return key, exc
-        return key, IngestResult(article, done, saved)
+        return key, IngestResult(article, analysis, saved)
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis") as pool:
-        pending: tuple[K, Page, Article, Future[Analysis]] | None = None
+    # In item order: (key, page, article, its analysis or the error the item ended in).
+    window: deque[tuple[K, Page | None, Article | None, Future[Analysis] | Exception]] = deque()
+    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="analysis") as pool:
         for key, page in pages:
-            started: tuple[K, Page, Article, Future[Analysis]] | None = None
-            failure: Exception | None = None
             if isinstance(page, Exception):
-                failure = page
+                window.append((key, None, None, page))
             else:
                 try:
                     article = parse_page(page)
                 except USER_ERRORS as exc:
-                    failure = exc
+                    window.append((key, page, None, exc))
                 else:
-                    analysis = pool.submit(
+                    work = pool.submit(
                         analyse_against_store, engine, article, settings, analyzer=analyzer
                     )
-                    started = (key, page, article, analysis)
-            if pending is not None:
-                yield finish(*pending)
-            if failure is not None:
-                yield key, failure
-            pending = started
-        if pending is not None:
-            yield finish(*pending)
+                    window.append((key, page, article, work))
+            while len(window) > in_flight:
+                yield finish(*window.popleft())
+        while window:
+            yield finish(*window.popleft())
 
 
 # --- small store reads -------------------------------------------------------------------

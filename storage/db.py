@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+READS_ONLY = "newsnote_reads_only"  # execution option set by `for_reads`
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
@@ -86,9 +87,16 @@ def _sqlite_engine(url: str, database: str | None, *, read_only: bool) -> Engine
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        deferred = read_only or conn.get_execution_options().get(READS_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def for_reads(engine: Engine) -> Engine:
+    """The same engine (and pool) for transactions that only read: on SQLite they begin
+    with a plain BEGIN, which in WAL mode neither waits for nor blocks the writer."""
+    return engine.execution_options(**{READS_ONLY: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
