@@ -79,7 +79,7 @@ def main() -> None:
 
     # The three measures are taken article by article, in turn, so that the load of a shared
     # machine weighs on them alike.
-    kiwi_s = analyse_s = parse_s = ingest_s = 0.0
+    kiwi_s = kiwi_cpu = analyse_s = parse_s = ingest_s = 0.0
     by_site: dict[str, list[float]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -87,9 +87,10 @@ def main() -> None:
         storage_db.ensure_schema(url, engine)
         settings = Settings(database_url=url)
         for (i, page), parsed in zip(work, articles, strict=True):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             tokenize_many(body_texts(parsed))
             kiwi_s += time.perf_counter() - started
+            kiwi_cpu += time.process_time() - cpu_started
 
             started = time.perf_counter()
             analyze(parsed)
@@ -114,10 +115,11 @@ def main() -> None:
         storage_db.ensure_schema(url, engine)
         settings = Settings(database_url=url)
         copies_in = ((i, replace(page, url=f"{page.url}#p{i}")) for i, page in work)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _, outcome in store_pages(engine, copies_in, settings):
             assert not isinstance(outcome, Exception), outcome
         pipelined_s = time.perf_counter() - started
+        pipelined_cpu = time.process_time() - cpu_started
         engine.dispose()
 
     n = len(articles)
@@ -142,6 +144,11 @@ def main() -> None:
         f"{site} {1000 * sum(t) / len(t):.0f} ms x {len(t)}" for site, t in sorted(by_site.items())
     )
     print(f"\nparse per article by parser: {sites}")
+    print(
+        f"pipelined run: {1000 * pipelined_cpu / n:.0f} ms CPU per article on "
+        f"{pipelined_cpu / pipelined_s:.2f} cores (kiwipiepy alone: {1000 * kiwi_cpu / n:.0f} ms "
+        f"CPU per article on {kiwi_cpu / kiwi_s:.2f} cores)"
+    )
     print(
         f"peak RSS: {peak_mb:.0f} MB; goal ingest/kiwi >= {GOAL_RATIO}: "
         f"{'met' if ratio >= GOAL_RATIO else 'NOT met'} ({ratio:.2f})"

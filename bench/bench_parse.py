@@ -90,7 +90,7 @@ def main() -> None:
     groups = {
         "naver": [r for r in rows if r[1] == "naver"],
         "chosun 2016": [r for r in rows if r[0].startswith("chosun/")],
-        "generic (trafilatura / Arc JSON)": [r for r in rows if r[1] == "generic"],
+        "generic (densest prose / Arc JSON / trafilatura)": [r for r in rows if r[1] == "generic"],
         "all": rows,
     }
     for label, group in groups.items():
