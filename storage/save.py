@@ -308,7 +308,7 @@ def _insert_returning_ids(
     """
     if not rows:
         return []
-    table = m.Base.metadata.tables[model.__tablename__]
+    table = _table(model)
     stmt = insert(table).returning(table.c.id, *(table.c[k] for k in key))
     ids = {tuple(found[1:]): found[0] for found in session.execute(stmt, rows)}
     return [ids[tuple(row[k] for k in key)] for row in rows]
@@ -347,7 +347,7 @@ def _insert_figures(
             )
     ids = _insert_returning_ids(session, m.Figure, rows, key=("sentence_id", "position"))
     if converts:
-        figures = m.Base.metadata.tables[m.Figure.__tablename__]
+        figures = _table(m.Figure)
         session.execute(
             update(figures).where(figures.c.id == bindparam("fid")),
             [{"fid": ids[row], "converts_id": ids[target]} for row, target in converts],

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 # Page furniture whose text is never the article's.
 FURNITURE_TAGS = SKIP_TAGS | {"nav", "header", "footer", "aside", "head", "title", "option"}
-# Tags that only hold paragraphs: their text credits the container around them too.
-PARAGRAPH_TAGS = frozenset({"p", "li", "dd", "span", "font", "b", "strong"})
+# Block tags whose text is owned (and counted) by the container around them, if any.
+PARAGRAPH_TAGS = frozenset({"p", "li", "dd"})
+OWNER_TAGS = BLOCK_TAGS | {"body", "main"}
 # Inside the winning container: boxes that are not body text.
 NOT_BODY_RE = re.compile(
     r"caption|photo|figure|img|image|related|relate|recommend|banner|\bad\b|ad[_-]|ads|"
@@ -84,11 +85,8 @@ def _credit(
 ) -> None:
     """Credit the text under `element` to the containers that own it (recursive walk)."""
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag in BLOCK_TAGS or tag in ("body", "article", "main", "font", "span"):
-        if tag in PARAGRAPH_TAGS and owner is not None:
-            pass  # a paragraph's text belongs to the container around it
-        elif tag not in ("span", "font"):
-            owner = element
+    if tag in OWNER_TAGS and not (tag in PARAGRAPH_TAGS and owner is not None):
+        owner = element
     in_link = in_link or tag == "a"
     if element.text and owner is not None:
         _add(owner, element.text, in_link, prose, links)

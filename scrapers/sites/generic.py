@@ -99,7 +99,8 @@ def parse(page: Page) -> Article:
     blocks = dense_blocks(root)
     if blocks is None:
         return _extracted_by_trafilatura(root, url)
-    title = meta(root, "og:title") or _title_tag(root)[0] or _first_text(root, "//h1")
+    headline, outlet = _title_tag(root)
+    title = meta(root, "og:title") or headline or _first_text(root, "//h1")
     if not title:
         raise ParseError(NAME, url, "title (og:title, <title> or h1)")
     return Article(
@@ -110,7 +111,7 @@ def parse(page: Page) -> Article:
         subheadings=_deck(root),
         parser=NAME,
         parser_version=PARSER_VERSION,
-        press=meta(root, "og:site_name") or _title_tag(root)[1] or _host(url),
+        press=meta(root, "og:site_name") or outlet or _host(url),
         section=meta(root, "article:section"),
         published_at=_published(_meta_time(root), None, title) or _found_date(root, title),
         authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(root)),
