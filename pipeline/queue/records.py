@@ -1,46 +1,19 @@
-"""What a worker did, in the store's `runs` / `run_items` tables (kind = worker).
+"""What a worker did with each URL, in the store's `run_items` table.
 
-One run per worker process; one item per URL with its final outcome, so failures have a
-reason a user can query (`SELECT url, error_kind, error FROM run_items WHERE status='failed'`).
+One run per worker process (`storage.runs.create_run`, kind "worker"); one item per URL
+with its final outcome, so failures have a reason a user can query
+(`SELECT url, error_kind, error FROM run_items WHERE status='failed'`).
 """
 
 from __future__ import annotations
 
-import os
-import socket
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from storage import models as m
 from storage.models import utcnow
-
-
-def start_run(engine: Engine, args: dict[str, Any]) -> int:
-    with engine.begin() as conn:
-        run_id = conn.execute(
-            insert(m.Run)
-            .values(
-                kind="worker",
-                status="running",
-                args=args,
-                host=socket.gethostname(),
-                pid=os.getpid(),
-                started_at=utcnow(),
-                heartbeat_at=utcnow(),
-            )
-            .returning(m.Run.id)
-        ).scalar_one()
-    return int(run_id)
-
-
-def finish_run(engine: Engine, run_id: int, status: str = "done") -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            update(m.Run).where(m.Run.id == run_id).values(status=status, finished_at=utcnow())
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from pipeline.queue.connection import libpq_conninfo, make_connector
 from pipeline.queue.politeness import HostSlots
-from pipeline.queue.records import finish_run, start_run
 from pipeline.queue.tasks import (
     DEFAULT_DISCOVERY_CRON,
     RUNTIME_KEY,
@@ -20,6 +19,7 @@ from pipeline.queue.tasks import (
     schedule_discovery,
 )
 from pipeline.settings import Settings
+from storage.runs import create_run, finish_run
 
 if TYPE_CHECKING:
     from scrapers.fetch import FetchConfig
@@ -81,8 +81,9 @@ def run_worker(
         interval=settings.per_host_interval,
     )
     with storage_db.connect_errors(url):
-        run_id = start_run(
+        run_id = create_run(
             engine,
+            "worker",
             {"concurrency": concurrency, "sources": list(sources), "every": every},
         )
     if sources:
