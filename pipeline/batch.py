@@ -37,7 +37,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pipeline.errors import InputError, PipelineError
-from pipeline.settings import Settings
+from pipeline.settings import Settings, fetch_config_for
 from scrapers.errors import ScraperError
 from storage import runs
 
@@ -209,13 +209,6 @@ def default_store(settings: Settings, analyzer: Any = None) -> StoreFn:
         return str(saved.status), saved.article_id
 
     return store
-
-
-def fetch_config_for(settings: Settings) -> FetchConfig:
-    from pipeline.ingest import fetch_config
-
-    config: FetchConfig = fetch_config(settings)
-    return config
 
 
 def run_batch(
@@ -575,7 +568,6 @@ __all__ = [
     "RichProgress",
     "StoreFn",
     "default_store",
-    "fetch_config_for",
     "reparse_stored",
     "run_batch",
 ]

@@ -10,13 +10,12 @@ raised as typed errors before anything is written.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from pipeline.errors import InputError
 from pipeline.model import Analysis
-from pipeline.settings import Settings
+from pipeline.settings import Settings, fetch_config_for
 from storage import models as m
 from storage.db import for_reads
 from storage.save import SaveResult, save_article
@@ -70,7 +69,7 @@ def load_page(target: str, settings: Settings, *, url: str | None = None) -> Pag
             raise InputError("--url is for a saved file; a URL argument is fetched as given")
         from scrapers.fetch import fetch_url
 
-        return fetch_url(target, fetch_config(settings))
+        return fetch_url(target, fetch_config_for(settings))
     if name == "file":
         parts = urlsplit(target)
         if parts.netloc not in ("", "localhost"):
@@ -86,15 +85,6 @@ def load_page(target: str, settings: Settings, *, url: str | None = None) -> Pag
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     return page_from_file(path, url)
-
-
-def fetch_config(settings: Settings) -> Any:
-    """The fetcher's configuration from the settings it shares names with."""
-    from scrapers.fetch import FetchConfig
-
-    known = {f.name for f in dataclasses.fields(FetchConfig)}
-    values = {k: v for k, v in dataclasses.asdict(settings).items() if k in known}
-    return FetchConfig(**values)
 
 
 def store_page(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapers.fetch import FetchConfig
 
 ENV_DATABASE_URL = "NEWSNOTE_DATABASE_URL"
 ENV_USER_AGENT = "NEWSNOTE_USER_AGENT"
@@ -43,3 +48,13 @@ class Settings:
     def from_env(cls, db: str | None = None, **overrides: object) -> Settings:
         ua = os.environ.get(ENV_USER_AGENT) or DEFAULT_USER_AGENT
         return cls(database_url=resolve_database_url(db), user_agent=ua, **overrides)  # type: ignore[arg-type]
+
+
+def fetch_config_for(settings: Settings, **overrides: Any) -> FetchConfig:
+    """The fetcher's configuration from the settings it shares names with, plus `overrides`
+    (the worker's retry policy, say)."""
+    from scrapers.fetch import FetchConfig
+
+    known = {f.name for f in dataclasses.fields(FetchConfig)}
+    values = {k: v for k, v in dataclasses.asdict(settings).items() if k in known}
+    return FetchConfig(**(values | overrides))

@@ -57,18 +57,10 @@ def _load(source: str, url: str | None) -> Page:
 
 def _fetch(url: str) -> Page:
     from pipeline.cli.common import settings
-    from scrapers.fetch import FetchConfig, fetch_url
+    from pipeline.settings import fetch_config_for
+    from scrapers.fetch import fetch_url
 
-    s = settings(None)
-    config = FetchConfig(
-        user_agent=s.user_agent,
-        proxy=s.proxy,
-        timeout=s.timeout,
-        max_bytes=s.max_bytes,
-        per_host_concurrency=s.per_host_concurrency,
-        per_host_interval=s.per_host_interval,
-    )
-    return fetch_url(url, config)
+    return fetch_url(url, fetch_config_for(settings(None)))
 
 
 def article_json(article: Article) -> dict[str, Any]:

@@ -18,11 +18,11 @@ from pipeline.queue.tasks import (
     app,
     schedule_discovery,
 )
-from pipeline.settings import Settings
+from pipeline.settings import Settings, fetch_config_for
 from storage.runs import create_run, finish_run
 
 if TYPE_CHECKING:
-    from scrapers.fetch import FetchConfig
+    pass
 
 DEFAULT_CONCURRENCY = 4
 # A worker whose heartbeat is older than this is dead and its running jobs are retried.
@@ -35,21 +35,6 @@ HEARTBEATS_PER_STALL = 3
 # so a slow host does not keep a worker's slot.
 WORKER_FETCH_RETRIES = 2
 WORKER_MAX_RETRY_AFTER = 30.0
-
-
-def fetch_config_for(settings: Settings) -> FetchConfig:
-    from scrapers.fetch import FetchConfig
-
-    return FetchConfig(
-        user_agent=settings.user_agent,
-        proxy=settings.proxy,
-        timeout=settings.timeout,
-        max_bytes=settings.max_bytes,
-        per_host_concurrency=settings.per_host_concurrency,
-        per_host_interval=settings.per_host_interval,
-        retries=WORKER_FETCH_RETRIES,
-        max_retry_after=WORKER_MAX_RETRY_AFTER,
-    )
 
 
 def warm_up() -> None:
@@ -73,7 +58,9 @@ def run_worker(
     from storage import db as storage_db
 
     url = settings.database_url
-    fetch_config = fetch_config_for(settings)
+    fetch_config = fetch_config_for(
+        settings, retries=WORKER_FETCH_RETRIES, max_retry_after=WORKER_MAX_RETRY_AFTER
+    )
     engine = storage_db.make_engine(url)
     slots = HostSlots(
         libpq_conninfo(url),
