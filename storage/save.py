@@ -13,9 +13,10 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -54,12 +55,12 @@ def save_article(
 def save_in_session(
     session: Session, article: ArticleIn, analysis: AnalysisIn, *, origin: str = "ingest"
 ) -> SaveResult:
+    conn = session.connection()
     content_hash = article.content_hash()
-    press_id = _press_id(session, article.press, article.press_code)
     values: dict[str, Any] = {
         "url": article.url,
         "site": article.site,
-        "press_id": press_id,
+        "press_id": _press_id(conn, article.press, article.press_code),
         "title": article.title,
         "section": article.section,
         "published_at": article.published_at,
@@ -72,36 +73,34 @@ def save_in_session(
         "content_hash": content_hash,
         "origin": origin,
     }
-    new_id = session.execute(
-        _insert_ignore(session, m.Article).values(**values).returning(_table(m.Article).c.id)
-    ).scalar_one_or_none()
+    new_id = conn.execute(_insert_article(conn.dialect.name), values).scalar_one_or_none()
     if new_id is not None:
-        _insert_derived(session, new_id, article, analysis)
-        _link_related(session, new_id, article.url)
+        _insert_derived(conn, new_id, article, analysis)
+        conn.execute(_LINK_RELATED, {"b_url": article.url, "b_article_id": new_id})
         return SaveResult(new_id, "new", 1)
 
-    row = session.execute(
-        select(m.Article.id, m.Article.content_hash, m.Article.analysis_version, m.Article.revision)
-        .where(m.Article.url == article.url)
-        .with_for_update()
-    ).one()
+    row = conn.execute(_STORED_VERSION, {"url": article.url}).one()
     if row.content_hash == content_hash and row.analysis_version == analysis.version:
         return SaveResult(row.id, "unchanged", row.revision)
 
     revision = row.revision + 1
     values.pop("origin")  # an imported note that is later ingested stays a note's article
-    session.execute(
-        update(m.Article)
-        .where(m.Article.id == row.id)
+    conn.execute(
+        update(_table(m.Article))
+        .where(_table(m.Article).c.id == row.id)
         .values(**values, revision=revision, stored_at=utcnow())
     )
-    session.add(
-        m.ArticleRevision(
-            article_id=row.id, revision=revision, content_hash=content_hash, title=article.title
-        )
+    conn.execute(
+        insert(_table(m.ArticleRevision)),
+        {
+            "article_id": row.id,
+            "revision": revision,
+            "content_hash": content_hash,
+            "title": article.title,
+        },
     )
     delete_derived(session, row.id)
-    _insert_derived(session, row.id, article, analysis)
+    _insert_derived(conn, row.id, article, analysis)
     return SaveResult(row.id, "changed", revision)
 
 
@@ -131,13 +130,8 @@ def delete_derived(session: Session, article_id: int) -> None:
     session.execute(delete(m.ArticleBlock).where(m.ArticleBlock.article_id == article_id))
 
 
-def _insert_ignore(session: Session, model: type[m.Base]) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(_table(model)).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(_table(model)).on_conflict_do_nothing()
-    raise NotImplementedError(f"unsupported database dialect: {dialect}")
+# Statements are built once and executed on the session's connection: building a statement
+# and passing it through the ORM session cost four times what SQLite spends running it.
 
 
 def _table(model: type[m.Base]) -> Any:
@@ -146,14 +140,57 @@ def _table(model: type[m.Base]) -> Any:
     return m.Base.metadata.tables[model.__tablename__]
 
 
-def _press_id(session: Session, name: str | None, code: str | None) -> int | None:
+@cache
+def _insert_ignore(dialect: str, model: type[m.Base]) -> Any:
+    """INSERT that skips rows whose unique key is already stored."""
+    if dialect == "postgresql":
+        return postgresql.insert(_table(model)).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(_table(model)).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database dialect: {dialect}")
+
+
+@cache
+def _insert_article(dialect: str) -> Any:
+    return _insert_ignore(dialect, m.Article).returning(_table(m.Article).c.id)
+
+
+_articles = _table(m.Article)
+_STORED_VERSION = (
+    select(
+        _articles.c.id,
+        _articles.c.content_hash,
+        _articles.c.analysis_version,
+        _articles.c.revision,
+    )
+    .where(_articles.c.url == bindparam("url"))
+    .with_for_update()
+)
+_links = _table(m.RelatedLink)
+_LINK_RELATED = (
+    update(_links)
+    .where(_links.c.url == bindparam("b_url"), _links.c.related_article_id.is_(None))
+    .values(related_article_id=bindparam("b_article_id"))
+)
+_press = _table(m.Press)
+_PRESS = select(_press.c.id, _press.c.naver_code).where(_press.c.name == bindparam("name"))
+_PRESS_CODE = (
+    update(_press).where(_press.c.id == bindparam("press_id")).values(naver_code=bindparam("code"))
+)
+_raw = _table(m.RawPage)
+_RAW_PAGE_ID = select(_raw.c.id).where(_raw.c.url == bindparam("url"))
+
+
+def _press_id(conn: Connection, name: str | None, code: str | None) -> int | None:
     if not name:
         return None
-    session.execute(_insert_ignore(session, m.Press).values(name=name, naver_code=code))
-    press = session.execute(select(m.Press).where(m.Press.name == name)).scalar_one()
+    press = conn.execute(_PRESS, {"name": name}).one_or_none()
+    if press is None:
+        conn.execute(_insert_ignore(conn.dialect.name, m.Press), {"name": name, "naver_code": code})
+        press = conn.execute(_PRESS, {"name": name}).one()
     if code and not press.naver_code:
-        press.naver_code = code
-    return press.id
+        conn.execute(_PRESS_CODE, {"press_id": press.id, "code": code})
+    return int(press.id)
 
 
 def _number(value: int | float | str | None) -> tuple[float | None, str | None]:
@@ -166,10 +203,10 @@ def _number(value: int | float | str | None) -> tuple[float | None, str | None]:
 
 
 def _insert_derived(
-    session: Session, article_id: int, article: ArticleIn, analysis: AnalysisIn
+    conn: Connection, article_id: int, article: ArticleIn, analysis: AnalysisIn
 ) -> None:
     if article.subheadings:
-        session.execute(
+        conn.execute(
             insert(_table(m.ArticleSubheading)),
             [
                 {"article_id": article_id, "position": i, "text": t}
@@ -177,7 +214,7 @@ def _insert_derived(
             ],
         )
     if article.authors:
-        session.execute(
+        conn.execute(
             insert(_table(m.Author)),
             [
                 {"article_id": article_id, "position": i, "name": a.name, "email": a.email}
@@ -185,7 +222,7 @@ def _insert_derived(
             ],
         )
     if article.images:
-        session.execute(
+        conn.execute(
             insert(_table(m.Image)),
             [
                 {"article_id": article_id, "position": i, "url": im.url, "caption": im.caption}
@@ -194,8 +231,8 @@ def _insert_derived(
         )
     if article.related:
         urls = [link.url for link in article.related]
-        stored = _ids_by(session, m.Article.url, m.Article.id, urls)
-        session.execute(
+        stored = _ids_by(conn, m.Article.url, m.Article.id, urls)
+        conn.execute(
             insert(_table(m.RelatedLink)),
             [
                 {
@@ -211,7 +248,7 @@ def _insert_derived(
             ],
         )
     block_ids = _insert_returning_ids(
-        session,
+        conn,
         m.ArticleBlock,
         [
             {"article_id": article_id, "position": i, "kind": str(b.kind), "text": b.text}
@@ -223,7 +260,7 @@ def _insert_derived(
         zip(
             (s.index for s in analysis.sentences),
             _insert_returning_ids(
-                session,
+                conn,
                 m.Sentence,
                 [
                     {
@@ -241,10 +278,10 @@ def _insert_derived(
             strict=True,
         )
     )
-    _insert_figures(session, article_id, analysis, sentence_ids)
+    _insert_figures(conn, article_id, analysis, sentence_ids)
     texts = {s.index: s.text for s in analysis.sentences}
     if analysis.keywords:
-        session.execute(
+        conn.execute(
             insert(_table(m.Keyword)),
             [
                 {"article_id": article_id, "term": k.term, "score": k.score, "rank": k.rank}
@@ -252,7 +289,7 @@ def _insert_derived(
             ],
         )
     if analysis.quotes:
-        session.execute(
+        conn.execute(
             insert(_table(m.Quote)),
             [
                 {
@@ -265,7 +302,7 @@ def _insert_derived(
             ],
         )
     if analysis.summary:
-        session.execute(
+        conn.execute(
             insert(_table(m.Highlight)),
             [
                 {
@@ -279,7 +316,7 @@ def _insert_derived(
             ],
         )
     if analysis.evidence:
-        session.execute(
+        conn.execute(
             insert(_table(m.Evidence)),
             [
                 {
@@ -293,12 +330,12 @@ def _insert_derived(
             ],
         )
     link_glossary_terms(
-        session, article_id, [(g.term, g.definitions) for g in analysis.glossary], source="auto"
+        conn, article_id, [(g.term, g.definitions) for g in analysis.glossary], source="auto"
     )
 
 
 def _insert_returning_ids(
-    session: Session, model: type[m.Base], rows: list[dict[str, Any]], key: tuple[str, ...]
+    conn: Connection, model: type[m.Base], rows: list[dict[str, Any]], key: tuple[str, ...]
 ) -> list[int]:
     """Insert many rows in one statement; their ids in the order given.
 
@@ -310,12 +347,12 @@ def _insert_returning_ids(
         return []
     table = _table(model)
     stmt = insert(table).returning(table.c.id, *(table.c[k] for k in key))
-    ids = {tuple(found[1:]): found[0] for found in session.execute(stmt, rows)}
+    ids = {tuple(found[1:]): found[0] for found in conn.execute(stmt, rows)}
     return [ids[tuple(row[k] for k in key)] for row in rows]
 
 
 def _insert_figures(
-    session: Session, article_id: int, analysis: AnalysisIn, sentence_ids: dict[int, int]
+    conn: Connection, article_id: int, analysis: AnalysisIn, sentence_ids: dict[int, int]
 ) -> None:
     rows: list[dict[str, Any]] = []
     converts: list[tuple[int, int]] = []  # (row, row it converts), both indices into rows
@@ -345,10 +382,10 @@ def _insert_figures(
                     "subject": f.subject,
                 }
             )
-    ids = _insert_returning_ids(session, m.Figure, rows, key=("sentence_id", "position"))
+    ids = _insert_returning_ids(conn, m.Figure, rows, key=("sentence_id", "position"))
     if converts:
         figures = _table(m.Figure)
-        session.execute(
+        conn.execute(
             update(figures).where(figures.c.id == bindparam("fid")),
             [{"fid": ids[row], "converts_id": ids[target]} for row, target in converts],
         )
@@ -362,7 +399,7 @@ def link_glossary(
 
 
 def link_glossary_terms(
-    session: Session,
+    db: Session | Connection,
     article_id: int,
     entries: Sequence[tuple[str, Iterable[str]]],
     *,
@@ -374,16 +411,18 @@ def link_glossary_terms(
     """
     if not entries:
         return {}
+    conn = db.connection() if isinstance(db, Session) else db
+    dialect = conn.dialect.name
     terms = list(dict.fromkeys(term for term, _ in entries))
-    session.execute(_insert_ignore(session, m.GlossaryTerm), [{"term": t} for t in terms])
-    ids = _ids_by(session, m.GlossaryTerm.term, m.GlossaryTerm.id, terms)
+    conn.execute(_insert_ignore(dialect, m.GlossaryTerm), [{"term": t} for t in terms])
+    ids = _ids_by(conn, m.GlossaryTerm.term, m.GlossaryTerm.id, terms)
     known: dict[int, set[str]] = defaultdict(set)
     term_ids = sorted(set(ids.values()))
     for i in range(0, len(term_ids), IN_BATCH):
         stored = select(m.GlossaryDefinition.term_id, m.GlossaryDefinition.text).where(
             m.GlossaryDefinition.term_id.in_(term_ids[i : i + IN_BATCH])
         )
-        for term_id, text in session.execute(stored):
+        for term_id, text in conn.execute(stored):
             known[term_id].add(text)
     new_definitions: list[dict[str, Any]] = []
     for term, definitions in entries:
@@ -395,34 +434,26 @@ def link_glossary_terms(
                 )
                 have.add(text)
     if new_definitions:
-        session.execute(insert(_table(m.GlossaryDefinition)), new_definitions)
-    session.execute(
-        _insert_ignore(session, m.ArticleGlossary),
+        conn.execute(insert(_table(m.GlossaryDefinition)), new_definitions)
+    conn.execute(
+        _insert_ignore(dialect, m.ArticleGlossary),
         [{"article_id": article_id, "term_id": ids[t], "source": source} for t in terms],
     )
     return ids
 
 
-def _ids_by(session: Session, key: Any, id_column: Any, values: Sequence[str]) -> dict[str, int]:
+def _ids_by(conn: Connection, key: Any, id_column: Any, values: Sequence[str]) -> dict[str, int]:
     """{value: id} of the rows whose `key` column is one of `values` (batched IN lists)."""
     ids: dict[str, int] = {}
     for i in range(0, len(values), IN_BATCH):
         found = select(key, id_column).where(key.in_(values[i : i + IN_BATCH]))
-        ids.update(dict(session.execute(found).all()))
+        ids.update({value: int(id_) for value, id_ in conn.execute(found)})
     return ids
-
-
-def _link_related(session: Session, article_id: int, url: str) -> None:
-    """Links stored earlier that point at this URL now point at this article."""
-    session.execute(
-        update(m.RelatedLink)
-        .where(m.RelatedLink.url == url, m.RelatedLink.related_article_id.is_(None))
-        .values(related_article_id=article_id)
-    )
 
 
 def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = None) -> None:
     """Keep the latest bytes fetched for a URL (compressed), with its validators."""
+    conn = session.connection()
     headers = {k.lower(): v for k, v in page.headers.items()}
     values: dict[str, Any] = {
         "final_url": page.final_url,
@@ -436,13 +467,11 @@ def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = No
     }
     if article_id is not None:
         values["article_id"] = article_id
-    existing = session.execute(
-        select(m.RawPage.id).where(m.RawPage.url == page.url)
-    ).scalar_one_or_none()
+    existing = conn.execute(_RAW_PAGE_ID, {"url": page.url}).scalar_one_or_none()
     if existing is None:
-        session.execute(_insert_ignore(session, m.RawPage).values(url=page.url, **values))
+        conn.execute(_insert_ignore(conn.dialect.name, m.RawPage), {"url": page.url, **values})
     else:
-        session.execute(update(m.RawPage).where(m.RawPage.id == existing).values(**values))
+        conn.execute(update(_raw).where(_raw.c.id == existing).values(**values))
 
 
 def load_raw_content(blob: bytes) -> bytes:
