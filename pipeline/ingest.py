@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Connection, Engine, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from pipeline.errors import InputError
@@ -143,9 +143,9 @@ def analyse_against_store(
 
         analyzer = analyze
     engine = for_reads(engine)
-    with Session(engine) as session:  # one read transaction for both
-        n_docs = count_articles(session, exclude_url=article.url)
-        known_terms = known_glossary_terms(session)
+    with engine.connect() as conn:  # one read transaction for both
+        n_docs = count_articles(conn, exclude_url=article.url)
+        known_terms = known_glossary_terms(conn)
     return analyzer(
         article,
         doc_freq=StoreDocFreq(engine, exclude_url=article.url),
@@ -215,47 +215,22 @@ def store_pages(
 
 
 # --- small store reads -------------------------------------------------------------------
+# Built once: building a statement costs more than SQLite takes to run these.
 
-
-def count_articles(db: Engine | Session, *, exclude_url: str | None = None) -> int:
-    """Stored articles, not counting the one at `exclude_url`.
-
-    The article being analysed is left out of the counts, so analysing it again gives the
-    same keywords as the first time.
-    """
-    query = select(func.count()).select_from(m.Article)
-    if exclude_url is not None:
-        query = query.where(m.Article.url != exclude_url)
-    with _session(db) as session:
-        return int(session.execute(query).scalar_one())
-
-
-def keyword_doc_freq(
-    engine: Engine, terms: Iterable[str], *, exclude_url: str | None = None
-) -> dict[str, int]:
-    """Stored articles (other than `exclude_url`'s) that have each term as a keyword."""
-    wanted = sorted(set(terms))
-    out: dict[str, int] = {}
-    with Session(engine) as session:
-        for i in range(0, len(wanted), DF_BATCH):
-            chunk = wanted[i : i + DF_BATCH]
-            query = (
-                select(m.Keyword.term, func.count(func.distinct(m.Keyword.article_id)))
-                .where(m.Keyword.term.in_(chunk))
-                .group_by(m.Keyword.term)
-            )
-            if exclude_url is not None:
-                query = query.join(m.Article, m.Article.id == m.Keyword.article_id).where(
-                    m.Article.url != exclude_url
-                )
-            rows = session.execute(query)
-            out.update({term: int(n) for term, n in rows})
-    return out
-
-
-def known_glossary_terms(db: Engine | Session) -> list[str]:
-    """Glossary terms a note-taker wrote (imported notes), not those analysis found."""
-    from_note = or_(
+_articles = m.Article.__table__
+_keywords = m.Keyword.__table__
+_COUNT = select(func.count()).select_from(_articles)
+_COUNT_OTHERS = _COUNT.where(_articles.c.url != bindparam("url"))
+_DOC_FREQ = (
+    select(_keywords.c.term, func.count(func.distinct(_keywords.c.article_id)))
+    .where(_keywords.c.term.in_(bindparam("terms", expanding=True)))
+    .group_by(_keywords.c.term)
+)
+_DOC_FREQ_OTHERS = _DOC_FREQ.join(_articles, _articles.c.id == _keywords.c.article_id).where(
+    _articles.c.url != bindparam("url")
+)
+_NOTE_TERMS = select(m.GlossaryTerm.term).where(
+    or_(
         select(m.GlossaryDefinition.id)
         .where(m.GlossaryDefinition.term_id == m.GlossaryTerm.id)
         .where(m.GlossaryDefinition.source == "note")
@@ -265,18 +240,49 @@ def known_glossary_terms(db: Engine | Session) -> list[str]:
         .where(m.ArticleGlossary.source == "note")
         .exists(),
     )
-    with _session(db) as session:
-        return list(session.execute(select(m.GlossaryTerm.term).where(from_note)).scalars())
+)
+
+
+def count_articles(db: Engine | Connection, *, exclude_url: str | None = None) -> int:
+    """Stored articles, not counting the one at `exclude_url`.
+
+    The article being analysed is left out of the counts, so analysing it again gives the
+    same keywords as the first time.
+    """
+    with _connection(db) as conn:
+        if exclude_url is None:
+            return int(conn.execute(_COUNT).scalar_one())
+        return int(conn.execute(_COUNT_OTHERS, {"url": exclude_url}).scalar_one())
+
+
+def keyword_doc_freq(
+    engine: Engine, terms: Iterable[str], *, exclude_url: str | None = None
+) -> dict[str, int]:
+    """Stored articles (other than `exclude_url`'s) that have each term as a keyword."""
+    wanted = sorted(set(terms))
+    out: dict[str, int] = {}
+    query = _DOC_FREQ if exclude_url is None else _DOC_FREQ_OTHERS
+    with engine.connect() as conn:
+        for i in range(0, len(wanted), DF_BATCH):
+            rows = conn.execute(query, {"terms": wanted[i : i + DF_BATCH], "url": exclude_url})
+            out.update({term: int(n) for term, n in rows})
+    return out
+
+
+def known_glossary_terms(db: Engine | Connection) -> list[str]:
+    """Glossary terms a note-taker wrote (imported notes), not those analysis found."""
+    with _connection(db) as conn:
+        return list(conn.execute(_NOTE_TERMS).scalars())
 
 
 @contextmanager
-def _session(db: Engine | Session) -> Iterator[Session]:
-    """The given session, or a new one on the given engine (closed afterwards)."""
-    if isinstance(db, Session):
+def _connection(db: Engine | Connection) -> Iterator[Connection]:
+    """The given connection, or a new one on the given engine (closed afterwards)."""
+    if isinstance(db, Connection):
         yield db
         return
-    with Session(db) as session:
-        yield session
+    with db.connect() as conn:
+        yield conn
 
 
 class StoreDocFreq(Mapping[str, int]):
