@@ -102,8 +102,15 @@ def text_of(element: HtmlElement) -> str:
 
 
 def has_class(name: str) -> str:
-    """XPath predicate body: the element's class list contains `name`."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """XPath predicate body: the element's class list contains `name`.
+
+    The plain substring test first lets libxml2 skip the string building for nearly every
+    element, which makes a `//…[has_class]` search of a large page several times faster.
+    """
+    return (
+        f"(contains(@class, '{name}') and "
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
+    )
 
 
 def first(root: HtmlElement, xpath: str) -> HtmlElement | None:
