@@ -64,8 +64,9 @@ TITLE_SEPARATOR_RE = re.compile(r"\s+[:|\-–—]\s+")
 MAX_PRESS_CHARS = 20
 BYLINE_TEXT = "//body//text()[contains(., '@') and (contains(., '기자') or contains(., '특파원'))]"
 MAX_BYLINE_CHARS = 80
+# The cheap substring test first: it leaves the other predicates almost no elements to test.
 DECK = (
-    "//body//*[self::div or self::p or self::h2 or self::h3]"
+    "//body//*[contains(@class, 'sub')][self::div or self::p or self::h2 or self::h3]"
     f"[{has_class('subtitle')} or {has_class('sub_title')} or {has_class('subhead')}]"
 )
 MAX_DECK_LINE_CHARS = 120
