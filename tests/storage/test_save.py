@@ -142,3 +142,27 @@ def test_deleting_an_article_cascades(engine: Engine) -> None:
         s.execute(text("DELETE FROM articles WHERE id = :id"), {"id": res.article_id})
     for model in (m.Sentence, m.Figure, m.ArticleBlock, m.Keyword, m.Highlight, m.Evidence):
         assert count(engine, model) == 0
+
+
+def test_press_is_shared_and_learns_its_naver_code(engine: Engine) -> None:
+    """An outlet first met without a Naver press code gets one from a later Naver article,
+    and a later article without a code neither duplicates the outlet nor erases the code."""
+    first = save_article(
+        engine,
+        factories.article("https://www.hankyung.com/article/1", site="generic", press_code=None),
+        factories.analysis(),
+    )
+    second = save_article(engine, factories.article(), factories.analysis())
+    third = save_article(
+        engine,
+        factories.article("https://www.hankyung.com/article/2", site="generic", press_code=None),
+        factories.analysis(),
+    )
+    with Session(engine) as s:
+        presses = s.execute(select(m.Press)).scalars().all()
+        assert [(p.name, p.naver_code) for p in presses] == [("한국경제", "015")]
+        ids = {
+            s.get(m.Article, r.article_id).press_id  # type: ignore[union-attr]
+            for r in (first, second, third)
+        }
+        assert ids == {presses[0].id}
