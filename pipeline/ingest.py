@@ -261,10 +261,12 @@ def keyword_doc_freq(
     """Stored articles (other than `exclude_url`'s) that have each term as a keyword."""
     wanted = sorted(set(terms))
     out: dict[str, int] = {}
-    query = _DOC_FREQ if exclude_url is None else _DOC_FREQ_OTHERS
+    query, params = (
+        (_DOC_FREQ, {}) if exclude_url is None else (_DOC_FREQ_OTHERS, {"url": exclude_url})
+    )
     with engine.connect() as conn:
         for i in range(0, len(wanted), DF_BATCH):
-            rows = conn.execute(query, {"terms": wanted[i : i + DF_BATCH], "url": exclude_url})
+            rows = conn.execute(query, {**params, "terms": wanted[i : i + DF_BATCH]})
             out.update({term: int(n) for term, n in rows})
     return out
 

@@ -86,8 +86,8 @@ def save_in_session(
     revision = row.revision + 1
     values.pop("origin")  # an imported note that is later ingested stays a note's article
     conn.execute(
-        update(_table(m.Article))
-        .where(_table(m.Article).c.id == row.id)
+        update(_articles)
+        .where(_articles.c.id == row.id)
         .values(**values, revision=revision, stored_at=utcnow())
     )
     conn.execute(

@@ -97,7 +97,7 @@ def _html_parser(**options: str) -> lxml.html.HTMLParser:
     """lxml.html's parser with lxml's C-level element class lookup.
 
     lxml.html's own lookup calls into Python for every element it hands out, to give form
-    elements their own classes (unused here): a tenth of the generic parser's time. A new
+    elements their own classes (unused here): about 5% of a page's parse time. A new
     parser per document, as lxml parsers must not be shared between threads.
     """
     import lxml.html
@@ -128,7 +128,7 @@ def has_class(name: str) -> str:
     """XPath predicate body: the element's class list contains `name`.
 
     The plain substring test first lets libxml2 skip the string building for nearly every
-    element, which makes a `//…[has_class]` search of a large page several times faster.
+    element (Naver pages, which run a dozen such searches, parse about 5% faster).
     """
     return (
         f"(contains(@class, '{name}') and "
