@@ -1,33 +1,44 @@
 """Ingest throughput against kiwipiepy alone, over the corpus article pages.
 
-    .venv/bin/python bench/bench_ingest.py [--articles N] [--corpus DIR]
+    .venv/bin/python bench/bench_ingest.py [--articles N] [--rounds R] [--corpus DIR]
 
 Every article page of the corpus (PROVENANCE.tsv, kind "article", that parses) is repeated,
-each copy under its own URL, to at least N articles (default 200). In one run:
+each copy under its own URL, to at least N articles (default 200). R rounds (default 3),
+each measuring in turn:
 
 - kiwi: kiwipiepy tokenising each article's blocks (one batched call per article, no
-  sentence splitting): the floor, since tokenising is the costly step;
-- analyse: `pipeline.analysis.analyze` alone (no database);
-- ingest: parse + analyse + save into a fresh SQLite file (`pipeline.ingest.store_article`,
-  with the store reads for document frequencies and glossary terms).
+  sentence splitting) with its default settings (a worker thread per core), in a process of
+  its own that holds nothing else: the floor, since tokenising is the costly step;
+- ingest: `pipeline.ingest.store_pages` (what `newsnote ingest` runs for several targets):
+  parse + analyse + save into a fresh SQLite file, with the store reads for document
+  frequencies and glossary terms;
+- sequential ingest: the same, one article after another (`store_article`), as a batch
+  run does behind polite fetching;
+- analyse: `pipeline.analysis.analyze` alone (no database).
 
-Kiwi is loaded and warmed up before any timing. The goal is ingest / kiwi >= 0.6 (articles
-per second). Peak RSS is the whole process's (the Kiwi model alone is ~530 MB).
+The figures are medians over the rounds; the goal is ingest / kiwi >= 0.6 (articles per
+second). Kiwi is loaded and warmed up before any timing. Peak RSS is this process's (the
+ingest's), not the kiwi process's (the Kiwi model alone is ~530 MB).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import resource
+import statistics
 import tempfile
 import time
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
+from multiprocessing.connection import Connection
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import scrapers.parse
 from pipeline.analysis import analyze
-from pipeline.analysis.kiwi import get_kiwi, tokenize_many
+from pipeline.analysis.kiwi import get_kiwi, kiwi_threads
 from pipeline.ingest import store_article, store_pages
 from pipeline.settings import Settings
 from scrapers.errors import ScraperError
@@ -36,8 +47,11 @@ from scrapers.model import Article, Page
 from scrapers.parse import parse_page
 from storage import db as storage_db
 
+PARSE_PAGE = parse_page
+
 GOAL_RATIO = 0.6
 DEFAULT_ARTICLES = 200
+DEFAULT_ROUNDS = 3
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
@@ -60,9 +74,39 @@ def body_texts(article: Article) -> list[str]:
     return [b.text for b in article.blocks if b.text.strip()]
 
 
+def parse_copy(page: Page) -> Article:
+    """`parse_page`, keeping the copy's mark (the URL fragment) in the canonical URL, so that
+    every copy is stored as an article of its own (canonical URLs drop fragments)."""
+    article = PARSE_PAGE(page)
+    return replace(article, url=f"{article.url}#{urlsplit(page.url).fragment}")
+
+
+def kiwi_alone(conn: Connection, bodies: list[list[str]]) -> None:
+    """The baseline process: a default Kiwi tokenising `bodies` each time it is asked."""
+    from kiwipiepy import Kiwi
+
+    kiwi = Kiwi()
+    kiwi.tokenize("")
+    for texts in bodies[:5]:
+        list(kiwi.tokenize(texts))
+    conn.send(kiwi.num_workers)
+    while conn.recv():
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for texts in bodies:
+            list(kiwi.tokenize(texts))
+        conn.send((time.perf_counter() - started, time.process_time() - cpu_started))
+
+
+def timed(run: Callable[[], object]) -> tuple[float, float]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - started, time.process_time() - cpu_started
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=DEFAULT_ARTICLES)
+    ap.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     args = ap.parse_args()
 
@@ -72,85 +116,97 @@ def main() -> None:
     copies = -(-args.articles // len(pages))
     work = [(i, page) for i in range(copies) for page in pages]
     articles = [parse_page(p) for _, p in work]
+    n = len(articles)
     chars = sum(len(a.body_text) for a in articles)
+
+    here, there = multiprocessing.Pipe()
+    baseline = multiprocessing.get_context("spawn").Process(
+        target=kiwi_alone, args=(there, [body_texts(a) for a in articles]), daemon=True
+    )
+    baseline.start()
+    kiwi_workers = here.recv()
 
     get_kiwi()
     analyze(articles[0])  # warm up every path before timing
 
-    # The three measures are taken article by article, in turn, so that the load of a shared
-    # machine weighs on them alike.
-    kiwi_s = kiwi_cpu = analyse_s = parse_s = ingest_s = 0.0
-    by_site: dict[str, list[float]] = defaultdict(list)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+    tmp = tempfile.TemporaryDirectory()
+    stores = iter(range(1_000_000))
+
+    def fresh_store() -> tuple[str, Settings]:
+        url = f"sqlite:///{Path(tmp.name) / f'bench{next(stores)}.db'}"
+        storage_db.ensure_schema(url, storage_db.make_engine(url))
+        return url, Settings(database_url=url)
+
+    # store_pages parses with scrapers.parse.parse_page, looked up when it is called.
+    scrapers.parse.parse_page = parse_copy
+
+    def pipelined() -> None:
+        url, settings = fresh_store()
         engine = storage_db.make_engine(url)
-        storage_db.ensure_schema(url, engine)
-        settings = Settings(database_url=url)
-        for (i, page), parsed in zip(work, articles, strict=True):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            tokenize_many(body_texts(parsed))
-            kiwi_s += time.perf_counter() - started
-            kiwi_cpu += time.process_time() - cpu_started
+        copies_in = ((i, replace(page, url=f"{page.url}#p{i}")) for i, page in work)
+        for _, outcome in store_pages(engine, copies_in, settings):
+            assert not isinstance(outcome, Exception), outcome
+            assert outcome.save.status == "new", outcome.save
+        engine.dispose()
 
-            started = time.perf_counter()
-            analyze(parsed)
-            analyse_s += time.perf_counter() - started
-
-            copy = replace(page, url=f"{page.url}#copy{i}")
-            started = time.perf_counter()
-            article = parse_page(copy)
-            took = time.perf_counter() - started
-            parse_s += took
-            by_site[article.site].append(took)
-            article = replace(article, url=f"{article.url}#copy{i}")
+    def sequential() -> None:
+        url, settings = fresh_store()
+        engine = storage_db.make_engine(url)
+        for i, page in work:
+            copy = replace(page, url=f"{page.url}#s{i}")
+            article = parse_copy(copy)
             result = store_article(engine, article, settings, page=copy)
-            ingest_s += time.perf_counter() - started
             assert result.save.status == "new", result.save
         engine.dispose()
 
-        # The same work through `store_pages`, which overlaps parse and save with analysis
-        # (as `newsnote ingest` does for several targets), into a second fresh store.
-        url = f"sqlite:///{Path(tmp) / 'pipelined.db'}"
-        engine = storage_db.make_engine(url)
-        storage_db.ensure_schema(url, engine)
-        settings = Settings(database_url=url)
-        copies_in = ((i, replace(page, url=f"{page.url}#p{i}")) for i, page in work)
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for _, outcome in store_pages(engine, copies_in, settings):
-            assert not isinstance(outcome, Exception), outcome
-        pipelined_s = time.perf_counter() - started
-        pipelined_cpu = time.process_time() - cpu_started
-        engine.dispose()
+    def analyse_only() -> None:
+        for article in articles:
+            analyze(article)
 
-    n = len(articles)
+    kiwi_t: list[tuple[float, float]] = []
+    ingest_t: list[tuple[float, float]] = []
+    sequential_t: list[tuple[float, float]] = []
+    analyse_t: list[tuple[float, float]] = []
+    for _ in range(args.rounds):
+        here.send(True)
+        kiwi_t.append(here.recv())
+        ingest_t.append(timed(pipelined))
+        sequential_t.append(timed(sequential))
+        analyse_t.append(timed(analyse_only))
+    here.send(False)
+    baseline.join()
+    tmp.cleanup()
+
+    def median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(s for s, _ in runs), statistics.median(c for _, c in runs)
+
+    kiwi_s = median(kiwi_t)[0]
+    rows = [
+        ("kiwi tokenise only", kiwi_t),
+        ("ingest (`store_pages`)", ingest_t),
+        ("ingest, one by one (`store_article`)", sequential_t),
+        ("analyse only (no store)", analyse_t),
+    ]
+    print(
+        f"{n} articles ({len(pages)} corpus pages x {copies}), {chars / n:.0f} body chars each; "
+        f"median of {args.rounds} rounds\n"
+    )
+    print("| step | seconds | articles/s | vs kiwi | CPU ms/article | cores busy |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, runs in rows:
+        seconds, cpu = median(runs)
+        print(
+            f"| {name} | {seconds:.2f} | {n / seconds:.1f} | {kiwi_s / seconds:.2f} "
+            f"| {1000 * cpu / n:.1f} | {cpu / seconds:.2f} |"
+        )
+    ratio = kiwi_s / median(ingest_t)[0]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    ratio = kiwi_s / min(ingest_s, pipelined_s)
-    print(f"{n} articles ({len(pages)} corpus pages x {copies}), {chars / n:.0f} body chars each\n")
-    print("| step | seconds | articles/s | vs kiwi |")
-    print("|---|---:|---:|---:|")
-    print(f"| kiwi tokenise only | {kiwi_s:.2f} | {n / kiwi_s:.1f} | 1.00 |")
     print(
-        f"| analyse (no store) | {analyse_s:.2f} | {n / analyse_s:.1f} | {kiwi_s / analyse_s:.2f} |"
-    )
-    print(f"| ingest (parse+analyse+save) | {ingest_s:.2f} | {n / ingest_s:.1f} | {ratio:.2f} |")
-    print(
-        f"| ingest, pipelined (`store_pages`) | {pipelined_s:.2f} | {n / pipelined_s:.1f} "
-        f"| {kiwi_s / pipelined_s:.2f} |"
-    )
-    print(f"| of which parse | {parse_s:.2f} | | |")
-    rest = ingest_s - parse_s - analyse_s
-    print(f"| of which store reads + save (est.) | {rest:.2f} | | |")
-    sites = ", ".join(
-        f"{site} {1000 * sum(t) / len(t):.0f} ms x {len(t)}" for site, t in sorted(by_site.items())
-    )
-    print(f"\nparse per article by parser: {sites}")
-    print(
-        f"pipelined run: {1000 * pipelined_cpu / n:.0f} ms CPU per article on "
-        f"{pipelined_cpu / pipelined_s:.2f} cores (kiwipiepy alone: {1000 * kiwi_cpu / n:.0f} ms "
-        f"CPU per article on {kiwi_cpu / kiwi_s:.2f} cores)"
+        f"\nKiwi threads: baseline {kiwi_workers} (kiwipiepy's default), "
+        f"ingest {kiwi_threads()} (newsnote's: cores less one)"
     )
     print(
-        f"peak RSS: {peak_mb:.0f} MB; goal ingest/kiwi >= {GOAL_RATIO}: "
+        f"peak RSS of the ingest process: {peak_mb:.0f} MB; goal ingest/kiwi >= {GOAL_RATIO}: "
         f"{'met' if ratio >= GOAL_RATIO else 'NOT met'} ({ratio:.2f})"
     )
 

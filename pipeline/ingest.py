@@ -30,6 +30,7 @@ from storage.db import for_reads
 from storage.save import SaveResult, save_article
 
 if TYPE_CHECKING:
+    from pipeline.analysis.sentences import Tokenised
     from scrapers.model import Article, Page
 
 Analyzer = Callable[..., Analysis]
@@ -135,9 +136,17 @@ def store_article(
 
 
 def analyse_against_store(
-    engine: Engine, article: Article, settings: Settings, *, analyzer: Analyzer | None = None
+    engine: Engine,
+    article: Article,
+    settings: Settings,
+    *,
+    analyzer: Analyzer | None = None,
+    split: Tokenised | None = None,
 ) -> Analysis:
-    """Analyse `article` with the store's document frequencies and known glossary terms."""
+    """Analyse `article` with the store's document frequencies and known glossary terms.
+
+    `split` is the article's sentences and tokens when Kiwi already tokenised it.
+    """
     if analyzer is None:
         from pipeline.analysis import analyze
 
@@ -146,12 +155,14 @@ def analyse_against_store(
     with engine.connect() as conn:  # one read transaction for both
         n_docs = count_articles(conn, exclude_url=article.url)
         known_terms = known_glossary_terms(conn)
+    ahead = {} if split is None else {"split": split}
     return analyzer(
         article,
         doc_freq=StoreDocFreq(engine, exclude_url=article.url),
         n_docs=n_docs,
         known_terms=known_terms,
         summary_sentences=settings.summary_sentences,
+        **ahead,
     )
 
 
@@ -160,41 +171,42 @@ def store_pages(
     pages: Iterable[tuple[K, Page | Exception]],
     settings: Settings,
     *,
-    analyzer: Analyzer | None = None,
-    in_flight: int = 2,
+    ahead: int = 2,
 ) -> Iterator[Outcome[K]]:
-    """Parse, analyse and save many pages in order, overlapping the work.
+    """Parse, analyse and save many pages in order, with Kiwi tokenising ahead.
 
-    kiwipiepy releases the GIL, so while up to `in_flight` articles are analysed in worker
-    threads, keeping Kiwi's own threads busy, the main thread parses the next pages and
-    saves the finished ones. Each item is a key with its page (or the error loading it
-    raised); each result is the key with its `IngestResult` or the user error it ended in,
-    in the order of the items. An article's document frequencies do not count the articles
-    still in flight beside it.
+    Tokenising is the costly step, and Kiwi does it in C++ without the GIL: background
+    threads have Kiwi split and tokenise the next `ahead` articles while this thread does all
+    the Python work (parsing, the rest of the analysis, saving). One thread doing the Python
+    work keeps the GIL from changing hands between analyses. Each item is a key with its page
+    (or the error loading it raised); each result is the key with its `IngestResult` or the
+    user error it ended in, in the order of the items. An article's document frequencies do
+    not count the articles still waiting beside it.
     """
     from collections import deque
     from concurrent.futures import Future, ThreadPoolExecutor
 
+    from pipeline.analysis.sentences import split_article
     from pipeline.errors import USER_ERRORS
     from scrapers.parse import parse_page
 
     def finish(
-        key: K, page: Page | None, article: Article | None, work: Future[Analysis] | Exception
+        key: K, page: Page | None, article: Article | None, work: Future[Tokenised] | Exception
     ) -> Outcome[K]:
         if isinstance(work, Exception):
             return key, work
         assert page is not None
         assert article is not None
         try:
-            analysis = work.result()
+            analysis = analyse_against_store(engine, article, settings, split=work.result())
             saved = save_article(engine, article, analysis, page=page)
         except USER_ERRORS as exc:
             return key, exc
         return key, IngestResult(article, analysis, saved)
 
-    # In item order: (key, page, article, its analysis or the error the item ended in).
-    window: deque[tuple[K, Page | None, Article | None, Future[Analysis] | Exception]] = deque()
-    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="analysis") as pool:
+    # In item order: (key, page, article, its tokens or the error the item ended in).
+    window: deque[tuple[K, Page | None, Article | None, Future[Tokenised] | Exception]] = deque()
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="kiwi") as pool:
         for key, page in pages:
             if isinstance(page, Exception):
                 window.append((key, None, None, page))
@@ -204,11 +216,8 @@ def store_pages(
                 except USER_ERRORS as exc:
                     window.append((key, page, None, exc))
                 else:
-                    work = pool.submit(
-                        analyse_against_store, engine, article, settings, analyzer=analyzer
-                    )
-                    window.append((key, page, article, work))
-            while len(window) > in_flight:
+                    window.append((key, page, article, pool.submit(split_article, article)))
+            while len(window) > ahead:
                 yield finish(*window.popleft())
         while window:
             yield finish(*window.popleft())

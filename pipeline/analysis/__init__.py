@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pipeline.model import Analysis
 from scrapers.model import Article
+
+if TYPE_CHECKING:
+    from pipeline.analysis.sentences import Tokenised
 
 __all__ = ["ANALYSIS_VERSION", "analyze"]
 
@@ -26,11 +30,13 @@ def analyze(
     n_docs: int = 0,
     known_terms: Iterable[str] = (),
     summary_sentences: int = 3,
+    split: Tokenised | None = None,
 ) -> Analysis:
     """Sentences, figures, keywords, quotes, glossary, evidence and summary of `article`.
 
     `doc_freq` (term -> number of stored articles with that keyword) and `n_docs` reweight
-    keywords against the store; `known_terms` are glossary terms already stored.
+    keywords against the store; `known_terms` are glossary terms already stored. `split` is
+    `split_article(article)` when the caller had Kiwi tokenise the article ahead of time.
     """
     from pipeline.analysis.evidence import find_evidence
     from pipeline.analysis.glossary import find_glossary
@@ -40,7 +46,8 @@ def analyze(
     from pipeline.analysis.summary import summarise
     from pipeline.figures import extract_figures
 
-    split = split_article(article)
+    if split is None:
+        split = split_article(article)
     sentences = tuple(replace(s, figures=tuple(extract_figures(s.text))) for s in split.sentences)
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]

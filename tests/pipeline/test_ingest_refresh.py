@@ -74,3 +74,32 @@ def test_store_pages_keeps_order_and_reports_each_failure_in_place(
     assert isinstance(results[2][1], ScraperError)
     with Session(engine) as s:
         assert s.execute(select(func.count()).select_from(m.Article)).scalar_one() == 2
+
+
+def test_store_pages_gives_each_article_its_own_sentences_and_summary(
+    engine: Engine, db_url: str
+) -> None:
+    """Kiwi tokenises the next articles ahead while one is finished: no article may get
+    another's tokens, so each comes out as it does analysed alone."""
+    from pipeline.analysis import analyze
+    from pipeline.ingest import IngestResult, store_pages
+    from scrapers.parse import parse_page
+
+    fixtures = REPO / "tests" / "fixtures"
+    paths = [
+        EXAMPLE,
+        fixtures / "ingest" / "naver_ai_startups.html",
+        fixtures / "sites" / "nate" / "view_hankyung_og_title.html",
+        fixtures / "sites" / "chosun" / "arc_biz_finance.html",
+        fixtures / "sites" / "nate" / "view_yna_euckr.html",
+        fixtures / "sites" / "chosun" / "arc_www_economy.html",
+    ]
+    pages = [(str(path), page_from_file(path)) for path in paths]
+    results = list(store_pages(engine, pages, Settings(database_url=db_url), ahead=2))
+    assert len(results) == len(pages) >= 4
+    for (key, page), (result_key, result) in zip(pages, results, strict=True):
+        assert result_key == key
+        assert isinstance(result, IngestResult), (key, result)
+        alone = analyze(parse_page(page))
+        assert result.analysis.sentences == alone.sentences, key
+        assert result.analysis.summary == alone.summary, key
