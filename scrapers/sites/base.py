@@ -3,6 +3,11 @@
 A site module exposes `NAME`, `PARSER_VERSION`, `handles(url)`, `canonical_url(url)` and
 `parse(page)`; `scrapers.sites.SITES` lists them. Parsing uses lxml directly: building a full
 lxml tree of a 300 KB Naver page takes a few milliseconds, bs4 takes ten times more.
+
+Searches from the root start with `descendant::` rather than `//`: libxml2 evaluates
+`//x[…]` as `descendant-or-self::node()/child::x[…]`, a step from every node (text nodes
+too), 30-50% slower for the same elements (`//*` also matches the root itself, so that one
+is `descendant-or-self::*`).
 """
 
 from __future__ import annotations
@@ -143,12 +148,26 @@ def first(root: HtmlElement, xpath: str) -> HtmlElement | None:
 
 def meta(root: HtmlElement, key: str) -> str | None:
     """Content of `<meta property=key>` or `<meta name=key>`, unescaped, or None when empty."""
-    values = root.xpath("//meta[@property=$k or @name=$k]/@content", k=key)
+    values = root.xpath("descendant::meta[@property=$k or @name=$k]/@content", k=key)
     for value in values:
         text = clean(html.unescape(str(value)))
         if text:
             return text
     return None
+
+
+def meta_tags(root: HtmlElement) -> dict[str, str]:
+    """Every key's `meta(root, key)`, read in one pass (for parsers that look up many)."""
+    found: dict[str, str] = {}
+    for element in root.iter("meta"):
+        content = element.get("content")
+        text = clean(html.unescape(content)) if content is not None else ""
+        if not text:
+            continue
+        for key in (element.get("property"), element.get("name")):
+            if key is not None:
+                found.setdefault(key, text)
+    return found
 
 
 def drop(elements: Iterable[HtmlElement]) -> None:

@@ -30,6 +30,7 @@ from scrapers.sites.base import (
     kst,
     lines_split_on_br,
     meta,
+    meta_tags,
     not_copyright,
     parse_document,
     text_of,
@@ -45,7 +46,7 @@ PARSER_VERSION = "2"
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "article:news"})
 ARTICLE_META = ("article:published_time", "og:article:published_time", "article:modified_time")
-JSON_LD = "//script[@type='application/ld+json']/text()"
+JSON_LD = "descendant::script[@type='application/ld+json']/text()"
 JSON_LD_ARTICLE_RE = re.compile(
     r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis|Opinion|Report)?Article"|'
     r'"@type"\s*:\s*\[?\s*"BlogPosting"'
@@ -62,11 +63,15 @@ MAX_AUTHOR_CHARS = 40
 # "헤드라인 : IT : 경제 : 뉴스 : 한겨레", "헤드라인 - 경향신문", "헤드라인 | 매체"
 TITLE_SEPARATOR_RE = re.compile(r"\s+[:|\-–—]\s+")
 MAX_PRESS_CHARS = 20
-BYLINE_TEXT = "//body//text()[contains(., '@') and (contains(., '기자') or contains(., '특파원'))]"
+BYLINE_TEXT = (
+    "descendant::body/descendant::text()"
+    "[contains(., '@') and (contains(., '기자') or contains(., '특파원'))]"
+)
 MAX_BYLINE_CHARS = 80
 # The cheap substring test first: it leaves the other predicates almost no elements to test.
 DECK = (
-    "//body//*[contains(@class, 'sub')][self::div or self::p or self::h2 or self::h3]"
+    "descendant::body/descendant::*[contains(@class, 'sub')]"
+    "[self::div or self::p or self::h2 or self::h3]"
     f"[{has_class('subtitle')} or {has_class('sub_title')} or {has_class('subhead')}]"
 )
 MAX_DECK_LINE_CHARS = 120
@@ -93,15 +98,16 @@ def parse(page: Page) -> Article:
             press=meta(root, "og:site_name"),
         )
     root = parse_document(page.text)
+    tags = meta_tags(root)
     url = canonical_url(page.final_url)
-    why_not = _not_an_article(root)
+    why_not = _not_an_article(root, tags)
     if why_not is not None:
         raise NotAnArticle(NAME, url, why_not)
     blocks = dense_blocks(root)
     if blocks is None:
-        return _extracted_by_trafilatura(root, url)
+        return _extracted_by_trafilatura(root, url, tags)
     headline, outlet = _title_tag(root)
-    title = meta(root, "og:title") or headline or _first_text(root, "//h1")
+    title = tags.get("og:title") or headline or _first_text(root, "descendant::h1")
     if not title:
         raise ParseError(NAME, url, "title (og:title, <title> or h1)")
     return Article(
@@ -112,17 +118,17 @@ def parse(page: Page) -> Article:
         subheadings=_deck(root),
         parser=NAME,
         parser_version=PARSER_VERSION,
-        press=meta(root, "og:site_name") or outlet or _host(url),
-        section=meta(root, "article:section"),
-        published_at=_published(_meta_time(root), None, title) or _found_date(root, title),
-        authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(root)),
+        press=tags.get("og:site_name") or outlet or _host(url),
+        section=tags.get("article:section"),
+        published_at=_published(_meta_time(tags), None, title) or _found_date(root, title),
+        authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(tags)),
     )
 
 
-def _extracted_by_trafilatura(root: HtmlElement, url: str) -> Article:
-    og_title = meta(root, "og:title")
-    root_meta_time = _meta_time(root)
-    site_name = meta(root, "og:site_name")
+def _extracted_by_trafilatura(root: HtmlElement, url: str, tags: dict[str, str]) -> Article:
+    og_title = tags.get("og:title")
+    root_meta_time = _meta_time(tags)
+    site_name = tags.get("og:site_name")
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -158,13 +164,13 @@ def _extracted_by_trafilatura(root: HtmlElement, url: str) -> Article:
     )
 
 
-def _meta_time(root: HtmlElement) -> str | None:
-    return meta(root, "article:published_time") or meta(root, "og:article:published_time")
+def _meta_time(tags: dict[str, str]) -> str | None:
+    return tags.get("article:published_time") or tags.get("og:article:published_time")
 
 
 def _title_tag(root: HtmlElement) -> tuple[str, str | None]:
     """<title> split into the headline and the outlet named after it ("… : 뉴스 : 한겨레")."""
-    title = _first_text(root, "//title")
+    title = _first_text(root, "descendant::title")
     parts = TITLE_SEPARATOR_RE.split(title)
     if len(parts) > 1 and len(parts[-1]) <= MAX_PRESS_CHARS:
         return parts[0], parts[-1]
@@ -196,9 +202,9 @@ def _byline(root: HtmlElement) -> tuple[Author, ...]:
     return ()
 
 
-def _meta_author(root: HtmlElement) -> str | None:
+def _meta_author(tags: dict[str, str]) -> str | None:
     for key in ("author", "article:author", "dable:author"):
-        value = meta(root, key)
+        value = tags.get(key)
         if value and "://" not in value:
             return value
     return None
@@ -214,12 +220,12 @@ def _found_date(root: HtmlElement, title: str) -> datetime | None:
     return _date(found, korean=bool(HANGUL_TEXT_RE.search(title)))
 
 
-def _not_an_article(root: HtmlElement) -> str | None:
+def _not_an_article(root: HtmlElement, tags: dict[str, str]) -> str | None:
     """Why the page is not an article, or None when it says it is one."""
-    og_type = (meta(root, "og:type") or "").lower()
+    og_type = (tags.get("og:type") or "").lower()
     if og_type in ARTICLE_OG_TYPES:
         return None
-    if any(meta(root, key) for key in ARTICLE_META):
+    if any(tags.get(key) for key in ARTICLE_META):
         return None
     if any(JSON_LD_ARTICLE_RE.search(str(s)) for s in root.xpath(JSON_LD)):
         return None
