@@ -52,19 +52,23 @@ LEGACY_PATH = "/site/data/html_dir/{y}/{m}/{d}/{contid}.html"
 CONTID_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})\d{5}$")
 
 # 2016 site.
-TITLE = "//h1[@id='news_title_text_id'] | //h2[@id='title_text']"
-SUBTITLE = f"//h3[{has_class('news_subtitle')}] | //div[{has_class('article')}]/h3"
-DATE = "//*[@id='date_text']"
+TITLE = "descendant::h1[@id='news_title_text_id'] | descendant::h2[@id='title_text']"
+SUBTITLE = (
+    f"descendant::h3[{has_class('news_subtitle')}] | descendant::div[{has_class('article')}]/h3"
+)
+DATE = "descendant-or-self::*[@id='date_text']"
 AUTHOR_ITEMS = (
-    f"//div[{has_class('news_title_author')}]//li | //div[{has_class('title_author_2011')}]/li"
+    f"descendant::div[{has_class('news_title_author')}]/descendant::li | "
+    f"descendant::div[{has_class('title_author_2011')}]/li"
 )
-PARAGRAPHS = f"//div[{has_class('par')}]"
+PARAGRAPHS = f"descendant::div[{has_class('par')}]"
 PHOTOS = (
-    f"//div[@id='news_body_id']//figure | //div[{has_class('par')}]//figure | "
-    f"//dl[{has_class('img_pop_div')}] | //div[{has_class('news_imgslider')}]"
+    "descendant::div[@id='news_body_id']/descendant::figure | "
+    f"descendant::div[{has_class('par')}]/descendant::figure | "
+    f"descendant::dl[{has_class('img_pop_div')}] | descendant::div[{has_class('news_imgslider')}]"
 )
-PHOTO_CAPTION = ".//figcaption | .//dt"
-BODY_JUNK = f".//script | .//style | .//*[{has_class('pop_btn_div')}]"
+PHOTO_CAPTION = "descendant::figcaption | descendant::dt"
+BODY_JUNK = f"descendant::script | descendant::style | descendant::*[{has_class('pop_btn_div')}]"
 INPUT_RE = re.compile(r"입력\s*:?\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
 UPDATE_RE = re.compile(r"수정\s*:?\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
 # "<title>제목 - 1등 인터넷뉴스 조선닷컴 - 정치 > 정부ㆍ지자체</title>": the section follows.
@@ -171,7 +175,7 @@ def _photos(root: HtmlElement) -> tuple[Image, ...]:
     for photo in photos:
         captions = photo.xpath(PHOTO_CAPTION)
         caption = text_of(captions[0]) if captions else ""
-        for img in photo.xpath(".//img[@src]"):
+        for img in photo.xpath("descendant::img[@src]"):
             src = img.get("src")
             alt = clean(img.get("alt"))
             if src and "/cs/article/" not in src and all(i.url != src for i in images):
@@ -193,7 +197,7 @@ def _authors(root: HtmlElement) -> tuple[Author, ...]:
 
 
 def _section(root: HtmlElement) -> str | None:
-    titles = root.xpath("//title")
+    titles = root.xpath("descendant::title")
     if not titles:
         return None
     match = TITLE_SECTION_RE.search(text_of(titles[0]))

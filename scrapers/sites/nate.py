@@ -38,18 +38,24 @@ HOSTS = frozenset({"news.nate.com", "m.news.nate.com"})
 VIEW_RE = re.compile(r"^/view/(\d{8}n\d+)")
 CANONICAL = "https://news.nate.com/view/{id}"
 
-TITLE = f"//h3[{has_class('articleSubecjt')}]"  # sic
+TITLE = f"descendant::h3[{has_class('articleSubecjt')}]"  # sic
 OG_TITLE_SUFFIX = " : 네이트 뉴스"
-CONTAINER = "//*[@id='articleContetns']"  # sic
-BODY = "//*[@id='articleContetns']//*[@id='realArtcContents']"
-FIRST_DATE = f"//*[{has_class('articleInfo')}]//*[{has_class('firstDate')}]"
-LAST_DATE = f"//*[{has_class('articleInfo')}]//*[{has_class('lastDate')}]"
-PRESS = f"//a[{has_class('medium')}]"
-PHOTOS = f".//figure | .//*[{has_class('articlePhotoC')}] | .//table[.//img]"
-PHOTO_CAPTION = f".//figcaption | .//*[{has_class('tdCaption')} or {has_class('caption')}]"
+CONTAINER = "descendant-or-self::*[@id='articleContetns']"  # sic
+BODY = "descendant-or-self::*[@id='articleContetns']/descendant::*[@id='realArtcContents']"
+INFO = f"descendant-or-self::*[{has_class('articleInfo')}]"
+FIRST_DATE = f"{INFO}/descendant::*[{has_class('firstDate')}]"
+LAST_DATE = f"{INFO}/descendant::*[{has_class('lastDate')}]"
+PRESS = f"descendant::a[{has_class('medium')}]"
+PHOTOS = (
+    f"descendant::figure | descendant::*[{has_class('articlePhotoC')}] | "
+    "descendant::table[descendant::img]"
+)
+PHOTO_CAPTION = (
+    f"descendant::figcaption | descendant::*[{has_class('tdCaption')} or {has_class('caption')}]"
+)
 BODY_JUNK = (
-    ".//script | .//style | .//iframe | "
-    f".//*[{has_class('ad')} or {has_class('articleAd')} or {has_class('relNews')}]"
+    "descendant::script | descendant::style | descendant::iframe | "
+    f"descendant::*[{has_class('ad')} or {has_class('articleAd')} or {has_class('relNews')}]"
 )
 DATE_RE = re.compile(r"(\d{4})[-.](\d{1,2})[-.](\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
 
@@ -126,7 +132,7 @@ def _press(root: HtmlElement) -> str | None:
     link = first(root, PRESS)
     if link is None:
         return None
-    alts = [clean(a) for a in link.xpath(".//img/@alt")]
+    alts = [clean(a) for a in link.xpath("descendant::img/@alt")]
     return text_of(link) or next((a for a in alts if a), None)
 
 
@@ -144,7 +150,7 @@ def _photos(body: HtmlElement, url: str) -> tuple[Image, ...]:
     for photo in photos:
         captions = photo.xpath(PHOTO_CAPTION)
         caption = text_of(captions[0]) if captions else None
-        for img in photo.xpath(".//img[@src]"):
+        for img in photo.xpath("descendant::img[@src]"):
             src = urljoin(url, img.get("src"))
             if src and all(i.url != src for i in images):
                 images.append(Image(url=src, caption=caption or clean(img.get("alt")) or None))
