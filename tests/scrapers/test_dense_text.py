@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from scrapers.files import page_from_file
 from scrapers.parse import parse_page
 from scrapers.sites.base import parse_document
-from scrapers.sites.dense_text import dense_blocks
+from scrapers.sites.dense_text import dense_blocks, prose_chars
 
 PARAGRAPHS = [
     "지난달 지역 소상공인의 카드 매출이 1년 전보다 5% 늘어난 것으로 나타났다. "
@@ -63,3 +64,16 @@ def test_link_heavy_article_still_parses_through_the_fallback(corpus: Path) -> N
     )
     assert article.site == "generic"
     assert "경향신문 독자들은 어떤 뉴스를 가장 많이 봤을까요" in article.body_text
+
+
+def test_prose_chars_counts_what_a_word_character_search_counts() -> None:
+    samples = [
+        "",
+        " \n\t ",
+        "\xa0\u3000",
+        "지난달 카드 매출이 5% 늘었다.",
+        "snake_case · ＡＩ 칩 ①② “인용” ‘작은’ … ⓒ 2016",
+        "e\u0301 à la carte — 12,000원",
+    ]
+    for text in samples:
+        assert prose_chars(text) == len(re.findall(r"\w", text)), text

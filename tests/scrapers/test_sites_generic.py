@@ -10,6 +10,7 @@ from scrapers.errors import NotAnArticle, UnsupportedSite
 from scrapers.files import page_from_file
 from scrapers.parse import parse_page
 from scrapers.sites import canonical_url, find_site, generic
+from scrapers.sites.base import meta, meta_tags, parse_document
 
 # file, URL it came from (PROVENANCE.tsv), a phrase read in its title, one read in its body
 ARTICLES = [
@@ -130,3 +131,34 @@ def test_unknown_sites_go_to_the_generic_parser() -> None:
     assert canonical_url("https://Example.org/news/1?b=2&utm_campaign=x#top") == (
         "https://example.org/news/1?b=2"
     )
+
+
+META_PAGE = """<html><head>
+<meta property="og:title" content="  ">
+<meta name="og:title" content="첫 &amp;amp; 제목">
+<meta property="og:title" content="둘째 제목">
+<meta property="og:type" name="author" content="article">
+<meta name="description">
+</head><body><meta name="late" content=" 본문 속  태그 "></body></html>"""
+
+
+def test_meta_tags_reads_what_meta_reads() -> None:
+    root = parse_document(META_PAGE)
+    tags = meta_tags(root)
+    assert tags == {
+        "og:title": "첫 & 제목",
+        "og:type": "article",
+        "author": "article",
+        "late": "본문 속 태그",
+    }
+    for key in (*tags, "description", "absent"):
+        assert tags.get(key) == meta(root, key), key
+
+
+def test_meta_tags_agree_with_meta_on_every_corpus_page(corpus: Path) -> None:
+    for path in sorted(corpus.rglob("*.htm*")):
+        root = parse_document(page_from_file(path, "http://example.com/a").text)
+        keys = {k for m in root.iter("meta") for k in (m.get("property"), m.get("name")) if k}
+        tags = meta_tags(root)
+        for key in keys:
+            assert tags.get(key) == meta(root, key), (path.name, key)
