@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from scrapers.errors import NotAnArticle, UnsupportedSite
 from scrapers.files import page_from_file
+from scrapers.model import Page
 from scrapers.parse import parse_page
 from scrapers.sites import canonical_url, find_site, generic
 from scrapers.sites.base import meta, meta_tags, parse_document
@@ -162,3 +164,57 @@ def test_meta_tags_agree_with_meta_on_every_corpus_page(corpus: Path) -> None:
         tags = meta_tags(root)
         for key in keys:
             assert tags.get(key) == meta(root, key), (path.name, key)
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "published"),
+    [
+        (ARTICLES[0][0], ARTICLES[0][1], "2016-09-18T03:00:00+09:00"),  # 입력 <span>…</span>
+        (ARTICLES[4][0], ARTICLES[4][1], "2016-09-26T09:57:01+09:00"),  # 입력 : 2016.09.26 …
+    ],
+    ids=["donga", "khan"],
+)
+def test_time_comes_from_the_pages_own_input_label(
+    corpus: Path, name: str, url: str, published: str
+) -> None:
+    """Without article:published_time, the "입력 …" line gives the time to the second
+    (htmldate gave the khan page its day at midnight)."""
+    article = parse_page(page_from_file(corpus / "other" / name, url))
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == published
+
+
+def _page(html: str, url: str = "https://news.example.kr/article/1") -> Page:
+    return Page(
+        url=url,
+        final_url=url,
+        status=200,
+        headers={},
+        content=html.encode(),
+        text=html,
+        charset="utf-8",
+        fetched_at=datetime(2024, 5, 2, tzinfo=UTC),
+    )
+
+
+BODY = "<p>" + "정부가 새 반도체 지원책을 내놓았다. 업계는 환영한다는 입장을 밝혔다. " * 8 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("label", "published"),
+    [
+        ("입력 : 2024.05.01 오후 3:20", "2024-05-01T15:20:00+09:00"),
+        ("기사입력 2024-05-01 09:05", "2024-05-01T09:05:00+09:00"),
+        ("<em>등록 :</em>2024-05-01 23:59", "2024-05-01T23:59:00+09:00"),
+    ],
+)
+def test_input_label_forms_are_read_as_kst(label: str, published: str) -> None:
+    html = (
+        '<html><head><meta property="og:type" content="article">'
+        '<meta property="og:title" content="반도체 지원책"></head><body>'
+        f'<input placeholder="검색어 입력"><p class="date">{label}</p>'
+        f'<div class="article_body">{BODY}</div></body></html>'
+    )
+    article = parse_page(_page(html))
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == published
