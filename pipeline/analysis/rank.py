@@ -28,22 +28,28 @@ def pagerank(
     if n == 0:
         return {}
     index = {node: i for i, node in enumerate(nodes)}
+    # One fancy-indexed assignment instead of a Python-level store per edge.
+    targets = [index[b] for row in edges.values() for b in row]
+    sources = [index[a] for a, row in edges.items() for _ in row]
     weights = np.zeros((n, n))
-    for a, row in edges.items():
-        i = index[a]
-        for b, w in row.items():
-            weights[index[b], i] = w  # column i: what node i passes on
-    out = weights.sum(axis=0)
+    weights[targets, sources] = [w for row in edges.values() for w in row.values()]
+    out = weights.sum(axis=0)  # column i: what node i passes on
     dangling = out == 0
     transition = weights / np.where(dangling, 1.0, out)
     jump = np.array([prior.get(node, 0.0) for node in nodes]) if prior else np.ones(n)
     jump = jump / jump.sum() if jump.sum() > 0 else np.full(n, 1 / n)
+    teleport = (1 - DAMPING) * jump
+    # Without dangling nodes their term is 0.0 * jump: adding it changes no value, so skip it.
+    has_dangling = bool(dangling.any())
     score = jump.copy()
     for _ in range(MAX_ITERATIONS):
-        new = DAMPING * (transition @ score + score[dangling].sum() * jump)
-        new += (1 - DAMPING) * jump
+        spread = transition @ score
+        if has_dangling:
+            spread += score[dangling].sum() * jump
+        new = DAMPING * spread
+        new += teleport
         done = np.abs(new - score).sum() < TOLERANCE
         score = new
         if done:
             break
-    return {node: float(score[i]) for i, node in enumerate(nodes)}
+    return dict(zip(nodes, score.tolist(), strict=True))
