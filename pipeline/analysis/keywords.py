@@ -190,20 +190,19 @@ def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[
     chunk: list[Token] = []
     blocked = False  # the current word had a number or a particle: no chunk in its rest
     prev_end = -1
-    for tok in tokens:
-        gap = text[prev_end : tok.start] if prev_end >= 0 else " "
-        if gap:
+    for tok in tokens:  # each Token attribute is read once: Kiwi builds it on every access
+        start, tag = tok.start, tok.tag
+        if start > prev_end:  # text between the tokens (a space, punctuation): a new word
             blocked = False
-            if chunk:  # a new word starts: the chunk was a whole word
+            if chunk:  # the chunk was a whole word
                 unit = _unit(chunk, text, modifiers)
-                if unit is not None and gap.isspace() and len(gap) == 1:
+                if unit is not None and start == prev_end + 1 and text[prev_end].isspace():
                     run.append(unit)
                 else:
                     _close(runs, run, unit)
                     run = []
                 chunk = []
-        is_noun = tok.tag in NOUN_TAGS and not (tok.tag == "XSN" and not chunk)
-        if is_noun and not blocked:
+        if tag in NOUN_TAGS and not blocked and (chunk or tag != "XSN"):
             chunk.append(tok)
         else:
             if chunk:
@@ -212,7 +211,7 @@ def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[
             elif run:
                 runs.append(run)
             run = []
-            if tok.tag == "SN" or not tok.tag.startswith("S"):
+            if tag == "SN" or not tag.startswith("S"):
                 blocked = True
         prev_end = tok.end
     if chunk:
@@ -231,10 +230,12 @@ def _close(runs: list[list[str]], run: list[str], unit: str | None) -> None:
 
 def _unit(chunk: Sequence[Token], text: str, modifiers: set[str]) -> str | None:
     """The chunk's text if it can be a keyword: no number, no lone syllable, no stop noun."""
-    if chunk[-1].tag not in HEAD_TAGS and chunk[-1].form not in MODIFIER_SUFFIXES:
+    last = chunk[-1]
+    last_tag = last.tag
+    if last_tag not in HEAD_TAGS and last.form not in MODIFIER_SUFFIXES:
         return None
-    surface = text[chunk[0].start : chunk[-1].end]
-    if any(ch.isdigit() for ch in surface) or surface in STOP_NOUNS:
+    surface = text[chunk[0].start : last.end]
+    if any(map(str.isdigit, surface)) or surface in STOP_NOUNS:
         return None
     if all(t.tag == "SL" for t in chunk):
         if len(surface) < MIN_LATIN or surface.islower() or not LATIN_WORD.fullmatch(surface):
@@ -244,6 +245,6 @@ def _unit(chunk: Sequence[Token], text: str, modifiers: set[str]) -> str | None:
         return surface
     if len(surface) < 2 or " " in surface:
         return None
-    if chunk[-1].tag == "XSN":
+    if last_tag == "XSN":
         modifiers.add(surface)
     return surface
