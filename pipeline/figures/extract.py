@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -429,33 +430,41 @@ def _special_figures(s: str) -> list[Draft]:
         if glued and unit not in p.GLUED_COUNTERS:
             continue
         found.append(_native_figure(m.start(), m.end(), n, unit))
-    for m in re.finditer(r"(?<![\d가-힣])억대", s):
+    for m in _find(p.EOK_DAE, s, "억대"):
         found.append(Draft(m.start(), m.end(), "money", 10**8, "KRW", approx=True))
-    for m in re.finditer(r"(?<![가-힣])첫\s?번째", s):
+    for m in _find(p.FIRST, s, "첫"):
         found.append(Draft(m.start(), m.end(), "other", 1, "번째"))
-    for m in p.DAY_WORD.finditer(s):
+    for m in _find(p.DAY_WORD, s, *p.DAY_WORD_ENDS):
         found.append(Draft(m.start(), m.end(), "duration", DAY_WORDS[m.group("word")], "일"))
-    for m in p.SINO_RATIO.finditer(s):
+    for m in _find(p.SINO_RATIO, s, "배", "퍼센트"):
         n = parse_sino(m.group("num"))
         if n is not None:
             kind: FigureKind = "ratio" if m.group("unit") == "배" else "percent"
             found.append(Draft(m.start(), m.end(), kind, n, "배" if kind == "ratio" else "%"))
-    for m in p.FRACTION.finditer(s):
+    for m in _find(p.FRACTION, s, "분의"):
         den, num = int(m.group("den")), int(m.group("num"))
         if den:
             found.append(Draft(m.start(), m.end(), "ratio", num / den, None))
-    for m in p.SLASH_FRACTION.finditer(s):
+    for m in _find(p.SLASH_FRACTION, s, "/"):
         num, den = int(m.group("num")), int(m.group("den"))
         if 0 < num < den:
             found.append(Draft(m.start(), m.end(), "ratio", num / den, None))
-    for m in p.BATTING.finditer(s):
+    for m in _find(p.BATTING, s, "할"):
         thousandths = int(m.group("h")) * 100 + int(m.group("p") or 0) * 10 + int(m.group("r") or 0)
         found.append(Draft(m.start(), m.end(), "other", thousandths / 1000, None))
-    for m in p.BARE_AGE.finditer(s):
+    for m in _find(p.BARE_AGE, s, "("):
         age = int(m.group("age"))
         if 0 < age <= MAX_AGE:
             found.append(Draft(m.start("age"), m.end("age"), "other", age, None))
     return found
+
+
+def _find(pattern: re.Pattern[str], s: str, *needles: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(s)`, or nothing when `s` holds none of `needles`: texts the pattern
+    cannot match without. Most sentences have none, and `in` is far cheaper than a scan."""
+    if any(needle in s for needle in needles):
+        return pattern.finditer(s)
+    return iter(())
 
 
 def _native_figure(start: int, end: int, n: int, unit: str) -> Draft:

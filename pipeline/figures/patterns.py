@@ -12,7 +12,9 @@ DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 GROUP = rf"(?:(?:{DIGITS})?[천千백百]\s?)+(?:{DIGITS})?|(?:{DIGITS})"
 BIG = r"[경조兆억億만萬]"
 # A whole numeral: `5조4000억`, `15만 4천 606`, `2천6백여만`, `1천만 677`.
-CORE = re.compile(rf"(?:{GROUP})(?:여?\s?{BIG}(?:\s?(?:{GROUP}))?)*")
+# The leading (?=…) tests the first character: the engine then skips most positions at once
+# instead of trying each alternative there (here and in NATIVE; the match is unchanged).
+CORE = re.compile(rf"(?=[\d천千백百])(?:{GROUP})(?:여?\s?{BIG}(?:\s?(?:{GROUP}))?)*")
 
 SIGN = re.compile(r"(?:(?<![가-힣])(?P<word>마이너스|플러스)\s?|(?P<char>[-+△▲▼±−]))$")
 # Bound / approximation words written before the figure, outside its span.
@@ -75,13 +77,17 @@ ONE_COUNTERS = "명|번|달|사람|그릇|잔|가지|차례|시간|마리|쌍|�
 GLUED_COUNTERS = frozenset({"명", "번", "배", "차례", "가지", "곳", "개", "건", "회사"})
 _AFTER_OK = "".join(sorted(ALLOWED_AFTER_UNIT))
 UNIT_END = rf"(?=$|[^가-힣]|[{_AFTER_OK}])"
+_NATIVE_FIRST = "".join(sorted({word[0] for word in NATIVE_NUMERAL.split("|")} | {"한"}))
 NATIVE = re.compile(
-    rf"(?<![가-힣])(?:(?P<num>{NATIVE_NUMERAL})\s?(?P<unit>{NATIVE_COUNTERS})"
+    rf"(?=[{_NATIVE_FIRST}])(?<![가-힣])(?:(?P<num>{NATIVE_NUMERAL})\s?(?P<unit>{NATIVE_COUNTERS})"
     rf"|(?P<one>한)\s?(?P<unit1>{ONE_COUNTERS})){UNIT_END}"
 )
 DAY_WORD = re.compile(
     rf"(?<![가-힣])(?P<word>{'|'.join(sorted(DAY_WORDS, key=len, reverse=True))}){UNIT_END}"
 )
+DAY_WORD_ENDS = frozenset(word[-1] for word in DAY_WORDS)  # one is in any text DAY_WORD matches
+EOK_DAE = re.compile(r"(?<![\d가-힣])억대")  # 억대: in the hundreds of millions (of won)
+FIRST = re.compile(r"(?<![가-힣])첫\s?번째")
 SINO_RATIO = re.compile(
     r"(?<![가-힣])(?P<num>[일이삼사오육칠팔구]?[십백천][일이삼사오육칠팔구십백천]*)\s?(?P<unit>배|퍼센트)"
 )
