@@ -27,6 +27,9 @@ MAX_HOUR = 24
 YEAR_MIN, YEAR_MAX = 1000, 2999
 HANGUL = re.compile(r"[가-힣]")
 LETTER_BEFORE = re.compile(r"[A-Za-z가-힣\d.,/:_\-]$")
+SPACED_TAIL = re.compile(r"\s\d[\d,]*$")
+FROM = re.compile(r"부터\s?")
+SPACED_DAE = re.compile(r"\s대(?![가-힣])")
 DATE_UNIT_AFTER = r"[년월일시분세살위]"
 LOOKBEHIND = 24  # characters of context examined before a figure
 STRONG_KINDS: frozenset[FigureKind] = frozenset({"money", "percent", "percent_point"})
@@ -118,7 +121,7 @@ def _core_at(s: str, pos: int) -> tuple[Decimal, int, bool, int] | None:
     if match is None:
         return None
     text = valid_prefix(match.group())
-    tail = re.search(r"\s\d[\d,]*$", text)
+    tail = SPACED_TAIL.search(text)
     if tail is not None and has_big_unit(text) and re.match(DATE_UNIT_AFTER, s[pos + len(text) :]):
         text = text[: tail.start()]  # `5억 2023년`: the year is not part of the amount
     value = parse_korean_number(text)
@@ -187,11 +190,7 @@ def _with_unit(s: str, start: int, end: int, value: Decimal, has_big: bool) -> D
         if dated is not None:
             dated.approx = dated.approx or approx_inside
             return dated
-    for rule, kind, unit in p.COMPILED_UNITS:
-        match = rule.match(s, rest_pos)
-        if match is None:
-            continue
-        unit_end = match.end()
+    for unit_end, kind, unit in _units_at(s, rest_pos):
         if not _unit_boundary_ok(s, unit_end, unit, kind):
             continue
         draft = Draft(start, unit_end, kind, number, unit, approx=approx_inside)
@@ -209,6 +208,23 @@ def _with_unit(s: str, start: int, end: int, value: Decimal, has_big: bool) -> D
     # A bare number: kept only when it is a decimal (index level, magnitude) or shares the
     # unit of the next figure; decided in `_resolve_overlaps`.
     return Draft(start, end, "other", number, None, approx=approx_inside, is_bare=True)
+
+
+def _units_at(s: str, pos: int) -> Iterator[tuple[int, FigureKind, str | None]]:
+    """(end, kind, unit) of each unit rule that matches at `pos`, in rule order.
+
+    The first comes from the rules' one alternation (most numbers stop there), the rest
+    from trying the later rules one by one."""
+    first = p.ANY_UNIT.match(s, pos)
+    if first is None or first.lastindex is None:
+        return
+    index = first.lastindex - 1  # rule i is group i + 1
+    _, kind, unit = p.COMPILED_UNITS[index]
+    yield first.end(), kind, unit
+    for rule, kind, unit in p.COMPILED_UNITS[index + 1 :]:
+        match = rule.match(s, pos)
+        if match is not None:
+            yield match.end(), kind, unit
 
 
 def _unit_boundary_ok(s: str, unit_end: int, unit: str | None, kind: FigureKind) -> bool:
@@ -369,7 +385,7 @@ def _extend_range(s: str, d: Draft) -> Draft:
         second = _figure_at(s, sep.end(), in_range=True)
         if second is not None and _range_compatible(d, second):
             return _merge_range(d, second, second.end)
-    via = re.compile(r"부터\s?").match(s, d.end)
+    via = FROM.match(s, d.end)
     if via is not None:
         second = _figure_at(s, via.end(), in_range=True)
         if second is not None and _range_compatible(d, second) and not d.is_bare:
@@ -462,8 +478,9 @@ def _special_figures(s: str) -> list[Draft]:
 def _find(pattern: re.Pattern[str], s: str, *needles: str) -> Iterator[re.Match[str]]:
     """`pattern.finditer(s)`, or nothing when `s` holds none of `needles`: texts the pattern
     cannot match without. Most sentences have none, and `in` is far cheaper than a scan."""
-    if any(needle in s for needle in needles):
-        return pattern.finditer(s)
+    for needle in needles:
+        if needle in s:
+            return pattern.finditer(s)
     return iter(())
 
 
@@ -524,7 +541,7 @@ def _bare_is_figure(d: Draft) -> bool:
 
 def _mark_context(s: str, drafts: list[Draft]) -> None:
     for d in drafts:
-        spaced = re.compile(r"\s대(?![가-힣])").match(s, d.end)
+        spaced = SPACED_DAE.match(s, d.end)
         if spaced is not None and d.kind == "money":
             d.end, d.approx = spaced.end(), True
         marker = p.ATTACHED_MARKERS.match(s, d.end)
