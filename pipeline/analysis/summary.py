@@ -33,18 +33,20 @@ def summarise(
         if s.index not in eligible or len(s.text) < MIN_CHARS or s.text in seen:
             continue  # a sentence repeated (a caption and the body) is summarised once
         seen.add(s.text)
-        bag = {(t.form, t.tag[:2]) for t in toks if t.tag in CONTENT_TAGS}
+        bag = {(t.form, tag[:2]) for t in toks if (tag := t.tag) in CONTENT_TAGS}
         if len(bag) >= MIN_CONTENT:
             bags[s.index] = bag
     if n <= 0 or not bags:
         return ()
     nodes = list(bags)
     edges: dict[int, dict[int, float]] = {i: {} for i in nodes}
+    log_size = {i: math.log(len(bag)) for i, bag in bags.items()}
     for x, a in enumerate(nodes):
+        bag = bags[a]
         for b in nodes[x + 1 :]:
-            shared = len(bags[a] & bags[b])
+            shared = len(bag & bags[b])
             if shared:
-                w = shared / (math.log(len(bags[a])) + math.log(len(bags[b])))
+                w = shared / (log_size[a] + log_size[b])
                 edges[a][b] = edges[b][a] = w
     prior = {i: 1 / math.sqrt(rank + 1) for rank, i in enumerate(nodes)}
     scores = pagerank(edges, nodes, prior)
