@@ -25,9 +25,15 @@ ENGLISH_EXPANSION = re.compile(
 DEFINITION_VERBS = "말한다|뜻한다|의미한다|가리킨다|일컫는다|이른다|지칭한다"
 # A defined term: up to three short words, no clause (a clause ends in 것, 등, 수 …).
 TERM = r"(?P<term>[^\s,“”\"‘’]{1,15}?(?:\s[^\s,“”\"‘’]{1,15}?){0,2}?)"
+# Each with texts one of which it needs, so that most sentences skip it cheaply.
 DEFINITIONS = (
-    re.compile(rf"^{TERM}(?:이)?란\s+(?P<definition>.+?(?:다|것|말))\.?$"),
-    re.compile(rf"^{TERM}(?:은|는)\s+(?P<definition>.+?)(?:을|를)\s+(?:{DEFINITION_VERBS})\.?$"),
+    (re.compile(rf"^{TERM}(?:이)?란\s+(?P<definition>.+?(?:다|것|말))\.?$"), ("란",)),
+    (
+        re.compile(
+            rf"^{TERM}(?:은|는)\s+(?P<definition>.+?)(?:을|를)\s+(?:{DEFINITION_VERBS})\.?$"
+        ),
+        tuple(DEFINITION_VERBS.split("|")),
+    ),
 )
 NOT_A_TERM_END = ("것", "등", "수", "때", "데")
 KNOWN_HEAD = re.compile(r"^(?P<head>.+?)\s*\(.*\)\s*$")
@@ -53,13 +59,16 @@ def find_glossary(
 
 def _in_sentence(text: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
-    for m in KOREAN_EXPANSION.finditer(text):
-        pairs.append((m["term"], m["expansion"]))
-    for m in ENGLISH_EXPANSION.finditer(text):
-        expansion = m["expansion"].strip()
-        if _initials_match(m["term"], expansion):
-            pairs.append((m["term"], expansion))
-    for pattern in DEFINITIONS:
+    if "(" in text:  # both expansions are bracketed; most sentences have no bracket
+        for m in KOREAN_EXPANSION.finditer(text):
+            pairs.append((m["term"], m["expansion"]))
+        for m in ENGLISH_EXPANSION.finditer(text):
+            expansion = m["expansion"].strip()
+            if _initials_match(m["term"], expansion):
+                pairs.append((m["term"], expansion))
+    for pattern, needles in DEFINITIONS:
+        if not any(needle in text for needle in needles):
+            continue  # the pattern cannot match without one of them
         d = pattern.match(text)
         if d and not any(q in d["term"] for q in '“”"‘’'):
             pairs.append((d["term"].strip(), text))
@@ -82,6 +91,8 @@ def _known_in(text: str, known_terms: Iterable[str]) -> dict[str, str]:
         m = KNOWN_HEAD.match(term)
         head = m["head"] if m else term.strip()
         if len(head) < MIN_KNOWN_CHARS:
+            continue
+        if head not in text:
             continue
         if head.isascii():
             # Latin terms need word edges (AI must not match inside MAIN)
