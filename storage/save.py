@@ -14,9 +14,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
+from operator import itemgetter
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,17 +59,20 @@ def save_article(
     origin: str = "ingest",
 ) -> SaveResult:
     """Store `article` with `analysis` (and its raw `page`) in one transaction."""
-    with Session(engine) as session, session.begin():
-        result = save_in_session(session, article, analysis, origin=origin)
+    with engine.begin() as conn:
+        result = _save(conn, article, analysis, origin=origin)
         if page is not None:
-            save_raw_page(session, page, article_id=result.article_id)
+            _save_raw_page(conn, page, article_id=result.article_id)
         return result
 
 
 def save_in_session(
     session: Session, article: ArticleIn, analysis: AnalysisIn, *, origin: str = "ingest"
 ) -> SaveResult:
-    conn = session.connection()
+    return _save(session.connection(), article, analysis, origin=origin)
+
+
+def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin: str) -> SaveResult:
     content_hash = article.content_hash()
     values: dict[str, Any] = {
         "url": article.url,
@@ -99,12 +116,12 @@ def save_in_session(
             "title": article.title,
         },
     )
-    delete_derived(session, row.id)
+    delete_derived(conn, row.id)
     _insert_derived(conn, row.id, article, analysis)
     return SaveResult(row.id, "changed", revision)
 
 
-def delete_derived(session: Session, article_id: int) -> None:
+def delete_derived(session: Session | Connection, article_id: int) -> None:
     """Remove what analysis and parsing produced; keep what a note-taker wrote."""
     for model in (m.Figure, m.Quote, m.Keyword, m.Author, m.Image, m.ArticleSubheading):
         session.execute(delete(model).where(model.article_id == article_id))
@@ -202,76 +219,121 @@ def _number(value: int | float | str | None) -> tuple[float | None, str | None]:
     return float(value), repr(value) if isinstance(value, float) else str(value)
 
 
+_PLAIN_TYPES = (Integer, Float, Boolean, String)  # Text is a String
+
+
+class _Insert:
+    """A plain INSERT of some columns, run as driver SQL with each row a tuple.
+
+    For rows of a few columns, compiling the statement and processing each row's
+    parameters in SQLAlchemy cost more than the database spends storing them. Only for
+    columns whose values the driver takes as they are (integers, floats, booleans, text).
+    """
+
+    def __init__(self, model: type[m.Base], columns: tuple[str, ...]) -> None:
+        table = _table(model)
+        for name in columns:
+            if not isinstance(table.c[name].type, _PLAIN_TYPES):
+                raise TypeError(f"{table.name}.{name} needs SQLAlchemy's type processing")
+        self.columns = columns
+        names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end", "position", "rank"
+        self._into = f"INSERT INTO {table.name} ({names}) VALUES "
+
+    def many(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        if rows:
+            conn.exec_driver_sql(self._into + _placeholders(conn, len(self.columns)), list(rows))
+
+    def returning_ids(
+        self, conn: Connection, rows: Sequence[tuple[Any, ...]], key: tuple[str, ...]
+    ) -> list[int]:
+        """Insert the rows with multi-row VALUES; their ids in the order given.
+
+        Rows are matched to ids by their `key` columns (unique among `rows`): neither
+        backend promises to return rows in the order of VALUES.
+        """
+        row_key = itemgetter(*(self.columns.index(k) for k in key))
+        returned_key = itemgetter(*range(len(key)))  # RETURNING gives the key, then the id
+        returning = ", ".join(f'"{k}"' for k in key)
+        row = _placeholders(conn, len(self.columns))
+        ids: dict[Any, int] = {}
+        for i in range(0, len(rows), IN_BATCH):
+            batch = rows[i : i + IN_BATCH]
+            sql = f"{self._into}{', '.join([row] * len(batch))} RETURNING {returning}, id"
+            found = conn.exec_driver_sql(sql, tuple(chain.from_iterable(batch))).all()
+            ids.update((returned_key(r), r[-1]) for r in found)
+        return [ids[row_key(r)] for r in rows]
+
+
+def _placeholders(conn: Connection, n: int) -> str:
+    """`(?, ?, …)` in the driver's parameter style."""
+    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
+    return f"({', '.join([mark] * n)})"
+
+
+_SUBHEADINGS = _Insert(m.ArticleSubheading, ("article_id", "position", "text"))
+_AUTHORS = _Insert(m.Author, ("article_id", "position", "name", "email"))
+_IMAGES = _Insert(m.Image, ("article_id", "position", "url", "caption"))
+_RELATED = _Insert(
+    m.RelatedLink,
+    ("article_id", "position", "url", "title", "press", "source", "related_article_id"),
+)
+_BLOCKS = _Insert(m.ArticleBlock, ("article_id", "position", "kind", "text"))
+_SENTENCES = _Insert(m.Sentence, ("article_id", "block_id", "position", "start", "end", "text"))
+_FIGURES = _Insert(
+    m.Figure,
+    (
+        "article_id",
+        "sentence_id",
+        "position",
+        "text",
+        "start",
+        "end",
+        "kind",
+        "value",
+        "value_text",
+        "unit",
+        "approx",
+        "range_to",
+        "range_to_text",
+        "direction",
+        "subject",
+    ),
+)
+_KEYWORDS = _Insert(m.Keyword, ("article_id", "term", "score", "rank"))
+_QUOTES = _Insert(m.Quote, ("article_id", "sentence_id", "speaker", "text"))
+_HIGHLIGHTS = _Insert(m.Highlight, ("article_id", "sentence_id", "source", "rank", "text"))
+_EVIDENCE = _Insert(m.Evidence, ("article_id", "sentence_id", "position", "source", "text"))
+
+
 def _insert_derived(
     conn: Connection, article_id: int, article: ArticleIn, analysis: AnalysisIn
 ) -> None:
-    if article.subheadings:
-        conn.execute(
-            insert(_table(m.ArticleSubheading)),
-            [
-                {"article_id": article_id, "position": i, "text": t}
-                for i, t in enumerate(article.subheadings)
-            ],
-        )
-    if article.authors:
-        conn.execute(
-            insert(_table(m.Author)),
-            [
-                {"article_id": article_id, "position": i, "name": a.name, "email": a.email}
-                for i, a in enumerate(article.authors)
-            ],
-        )
-    if article.images:
-        conn.execute(
-            insert(_table(m.Image)),
-            [
-                {"article_id": article_id, "position": i, "url": im.url, "caption": im.caption}
-                for i, im in enumerate(article.images)
-            ],
-        )
+    _SUBHEADINGS.many(conn, [(article_id, i, t) for i, t in enumerate(article.subheadings)])
+    _AUTHORS.many(conn, [(article_id, i, a.name, a.email) for i, a in enumerate(article.authors)])
+    _IMAGES.many(conn, [(article_id, i, im.url, im.caption) for i, im in enumerate(article.images)])
     if article.related:
-        urls = [link.url for link in article.related]
-        stored = _ids_by(conn, m.Article.url, m.Article.id, urls)
-        conn.execute(
-            insert(_table(m.RelatedLink)),
+        stored = _ids_by(conn, m.Article.url, m.Article.id, [r.url for r in article.related])
+        _RELATED.many(
+            conn,
             [
-                {
-                    "article_id": article_id,
-                    "position": i,
-                    "url": link.url,
-                    "title": link.title,
-                    "press": link.press,
-                    "source": "page",
-                    "related_article_id": stored.get(link.url),
-                }
-                for i, link in enumerate(article.related)
+                (article_id, i, r.url, r.title, r.press, "page", stored.get(r.url))
+                for i, r in enumerate(article.related)
             ],
         )
-    block_ids = _insert_returning_ids(
+    block_ids = _BLOCKS.returning_ids(
         conn,
-        m.ArticleBlock,
-        [
-            {"article_id": article_id, "position": i, "kind": str(b.kind), "text": b.text}
-            for i, b in enumerate(article.blocks)
-        ],
+        [(article_id, i, str(b.kind), b.text) for i, b in enumerate(article.blocks)],
         key=("position",),
     )
+    sentences = analysis.sentences
     sentence_ids = dict(
         zip(
-            (s.index for s in analysis.sentences),
-            _insert_returning_ids(
+            (s.index for s in sentences),
+            _SENTENCES.returning_ids(
                 conn,
-                m.Sentence,
                 [
-                    {
-                        "article_id": article_id,
-                        "block_id": block_ids[s.block_index],
-                        "position": s.index,
-                        "start": s.start,
-                        "end": s.end,
-                        "text": s.text,
-                    }
-                    for s in analysis.sentences
+                    (article_id, block_ids[s.block_index], s.index, s.start, s.end, s.text)
+                    for s in sentences
                 ],
                 key=("position",),
             ),
@@ -279,114 +341,74 @@ def _insert_derived(
         )
     )
     _insert_figures(conn, article_id, analysis, sentence_ids)
-    texts = {s.index: s.text for s in analysis.sentences}
-    if analysis.keywords:
-        conn.execute(
-            insert(_table(m.Keyword)),
-            [
-                {"article_id": article_id, "term": k.term, "score": k.score, "rank": k.rank}
-                for k in analysis.keywords
-            ],
-        )
-    if analysis.quotes:
-        conn.execute(
-            insert(_table(m.Quote)),
-            [
-                {
-                    "article_id": article_id,
-                    "sentence_id": sentence_ids.get(q.sentence_index),
-                    "speaker": q.speaker,
-                    "text": q.text,
-                }
-                for q in analysis.quotes
-            ],
-        )
-    if analysis.summary:
-        conn.execute(
-            insert(_table(m.Highlight)),
-            [
-                {
-                    "article_id": article_id,
-                    "sentence_id": sentence_ids.get(i),
-                    "source": "summary",
-                    "rank": rank,
-                    "text": texts.get(i, ""),
-                }
-                for rank, i in enumerate(analysis.summary, start=1)
-            ],
-        )
-    if analysis.evidence:
-        conn.execute(
-            insert(_table(m.Evidence)),
-            [
-                {
-                    "article_id": article_id,
-                    "sentence_id": sentence_ids.get(i),
-                    "position": pos,
-                    "source": "auto",
-                    "text": texts.get(i, ""),
-                }
-                for pos, i in enumerate(analysis.evidence)
-            ],
-        )
+    texts = {s.index: s.text for s in sentences}
+    _KEYWORDS.many(conn, [(article_id, k.term, k.score, k.rank) for k in analysis.keywords])
+    _QUOTES.many(
+        conn,
+        [
+            (article_id, sentence_ids.get(q.sentence_index), q.speaker, q.text)
+            for q in analysis.quotes
+        ],
+    )
+    _HIGHLIGHTS.many(
+        conn,
+        [
+            (article_id, sentence_ids.get(i), "summary", rank, texts.get(i, ""))
+            for rank, i in enumerate(analysis.summary, start=1)
+        ],
+    )
+    _EVIDENCE.many(
+        conn,
+        [
+            (article_id, sentence_ids.get(i), pos, "auto", texts.get(i, ""))
+            for pos, i in enumerate(analysis.evidence)
+        ],
+    )
     link_glossary_terms(
         conn, article_id, [(g.term, g.definitions) for g in analysis.glossary], source="auto"
     )
 
 
-def _insert_returning_ids(
-    conn: Connection, model: type[m.Base], rows: list[dict[str, Any]], key: tuple[str, ...]
-) -> list[int]:
-    """Insert many rows in one statement; their ids in the order given.
-
-    Rows are matched to ids by their `key` columns (unique among `rows`), not by the
-    order RETURNING gives: with that order asked for, SQLAlchemy sends SQLite one INSERT
-    per row, which made saving an article five times slower.
-    """
-    if not rows:
-        return []
-    table = _table(model)
-    stmt = insert(table).returning(table.c.id, *(table.c[k] for k in key))
-    ids = {tuple(found[1:]): found[0] for found in conn.execute(stmt, rows)}
-    return [ids[tuple(row[k] for k in key)] for row in rows]
+_figures = _table(m.Figure)
+_FIGURE_CONVERTS = update(_figures).where(_figures.c.id == bindparam("fid"))
 
 
 def _insert_figures(
     conn: Connection, article_id: int, analysis: AnalysisIn, sentence_ids: dict[int, int]
 ) -> None:
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     converts: list[tuple[int, int]] = []  # (row, row it converts), both indices into rows
     for s in analysis.sentences:
         first = len(rows)
+        sentence_id = sentence_ids[s.index]
         for pos, f in enumerate(s.figures):
             value, value_text = _number(f.value)
             range_to, range_to_text = _number(f.range_to)
             if f.converts is not None and 0 <= f.converts < pos:
                 converts.append((len(rows), first + f.converts))
             rows.append(
-                {
-                    "article_id": article_id,
-                    "sentence_id": sentence_ids[s.index],
-                    "position": pos,
-                    "text": f.text,
-                    "start": f.start,
-                    "end": f.end,
-                    "kind": f.kind,
-                    "value": value,
-                    "value_text": value_text or "",
-                    "unit": f.unit,
-                    "approx": f.approx,
-                    "range_to": range_to,
-                    "range_to_text": range_to_text,
-                    "direction": f.direction,
-                    "subject": f.subject,
-                }
+                (
+                    article_id,
+                    sentence_id,
+                    pos,
+                    f.text,
+                    f.start,
+                    f.end,
+                    f.kind,
+                    value,
+                    value_text or "",
+                    f.unit,
+                    f.approx,
+                    range_to,
+                    range_to_text,
+                    f.direction,
+                    f.subject,
+                )
             )
-    ids = _insert_returning_ids(conn, m.Figure, rows, key=("sentence_id", "position"))
+    ids = _FIGURES.returning_ids(conn, rows, key=("sentence_id", "position"))
     if converts:
-        figures = _table(m.Figure)
         conn.execute(
-            update(figures).where(figures.c.id == bindparam("fid")),
+            _FIGURE_CONVERTS,
             [{"fid": ids[row], "converts_id": ids[target]} for row, target in converts],
         )
 
@@ -453,7 +475,10 @@ def _ids_by(conn: Connection, key: Any, id_column: Any, values: Sequence[str]) -
 
 def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = None) -> None:
     """Keep the latest bytes fetched for a URL (compressed), with its validators."""
-    conn = session.connection()
+    _save_raw_page(session.connection(), page, article_id=article_id)
+
+
+def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) -> None:
     headers = {k.lower(): v for k, v in page.headers.items()}
     values: dict[str, Any] = {
         "final_url": page.final_url,

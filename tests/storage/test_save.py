@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from pipeline.model import Figure, Sentence
 from scrapers.model import Block, BlockKind
 from storage import models as m
 from storage.save import save_article
@@ -166,3 +167,64 @@ def test_press_is_shared_and_learns_its_naver_code(engine: Engine) -> None:
             for r in (first, second, third)
         }
         assert ids == {presses[0].id}
+
+
+def test_long_article_keeps_every_row_linked_across_insert_batches(engine: Engine) -> None:
+    """Blocks, sentences and figures go in with multi-row VALUES, a batch at a time: ids
+    must still reach the right rows when an article has more rows than one batch."""
+    n = 1200
+    blocks = tuple(Block(BlockKind.PARAGRAPH, f"문단 {i}: 10억달러(약 1조원).") for i in range(n))
+    figures = (
+        Figure("10억달러", 6, 12, "money", 1_000_000_000, "USD"),
+        Figure("1조원", 15, 18, "money", 1_000_000_000_000, "KRW", converts=0),
+    )
+    analysis = replace(
+        factories.analysis(),
+        sentences=tuple(
+            Sentence(i, i, 0, len(b.text), b.text, figures) for i, b in enumerate(blocks)
+        ),
+        quotes=(),
+        evidence=(n - 1,),
+        summary=(0, n - 1),
+    )
+    result = save_article(engine, factories.article(blocks=blocks), analysis)
+    with Session(engine) as s:
+        sentences = s.execute(
+            select(
+                m.Sentence.position, m.Sentence.text, m.ArticleBlock.position, m.ArticleBlock.text
+            )
+            .join(m.ArticleBlock, m.Sentence.block_id == m.ArticleBlock.id)
+            .where(m.Sentence.article_id == result.article_id)
+        ).all()
+        assert len(sentences) == n
+        assert all(
+            pos == block_pos and text == block_text
+            for pos, text, block_pos, block_text in sentences
+        )
+        figures_by_id = {
+            f.id: f
+            for f in s.scalars(select(m.Figure).where(m.Figure.article_id == result.article_id))
+        }
+        sentence_pos = dict(
+            s.execute(
+                select(m.Sentence.id, m.Sentence.position).where(
+                    m.Sentence.article_id == result.article_id
+                )
+            ).all()
+        )
+        assert len(figures_by_id) == 2 * n
+        for f in figures_by_id.values():
+            assert f.text == ("10억달러" if f.position == 0 else "1조원")
+            if f.position == 1:
+                assert f.converts_id is not None
+                target = figures_by_id[f.converts_id]
+                assert (target.sentence_id, target.position) == (f.sentence_id, 0)
+        assert sorted(sentence_pos[f.sentence_id] for f in figures_by_id.values()) == sorted(
+            2 * list(range(n))
+        )
+        ranked = s.execute(
+            select(m.Highlight.rank, m.Sentence.position).join(
+                m.Sentence, m.Highlight.sentence_id == m.Sentence.id
+            )
+        ).all()
+        assert sorted(ranked) == [(1, 0), (2, n - 1)]
