@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
@@ -24,6 +24,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
+    Row,
     String,
     bindparam,
     delete,
@@ -312,7 +313,7 @@ def _insert_derived(
     _AUTHORS.many(conn, [(article_id, i, a.name, a.email) for i, a in enumerate(article.authors)])
     _IMAGES.many(conn, [(article_id, i, im.url, im.caption) for i, im in enumerate(article.images)])
     if article.related:
-        stored = _ids_by(conn, m.Article.url, m.Article.id, [r.url for r in article.related])
+        stored = _ids_by(conn, _ARTICLE_IDS, [r.url for r in article.related])
         _RELATED.many(
             conn,
             [
@@ -437,15 +438,10 @@ def link_glossary_terms(
     dialect = conn.dialect.name
     terms = list(dict.fromkeys(term for term, _ in entries))
     conn.execute(_insert_ignore(dialect, m.GlossaryTerm), [{"term": t} for t in terms])
-    ids = _ids_by(conn, m.GlossaryTerm.term, m.GlossaryTerm.id, terms)
+    ids = _ids_by(conn, _TERM_IDS, terms)
     known: dict[int, set[str]] = defaultdict(set)
-    term_ids = sorted(set(ids.values()))
-    for i in range(0, len(term_ids), IN_BATCH):
-        stored = select(m.GlossaryDefinition.term_id, m.GlossaryDefinition.text).where(
-            m.GlossaryDefinition.term_id.in_(term_ids[i : i + IN_BATCH])
-        )
-        for term_id, text in conn.execute(stored):
-            known[term_id].add(text)
+    for term_id, text in _in_batches(conn, _TERM_DEFINITIONS, sorted(set(ids.values()))):
+        known[term_id].add(text)
     new_definitions: list[dict[str, Any]] = []
     for term, definitions in entries:
         have = known[ids[term]]
@@ -464,13 +460,27 @@ def link_glossary_terms(
     return ids
 
 
-def _ids_by(conn: Connection, key: Any, id_column: Any, values: Sequence[str]) -> dict[str, int]:
-    """{value: id} of the rows whose `key` column is one of `values` (batched IN lists)."""
-    ids: dict[str, int] = {}
+def _in_list(table: Any, key: str, *columns: str) -> Any:
+    """SELECT `columns` of the rows whose `key` is in the list given as `values`."""
+    return select(*(table.c[c] for c in columns)).where(
+        table.c[key].in_(bindparam("values", expanding=True))
+    )
+
+
+_ARTICLE_IDS = _in_list(_articles, "url", "url", "id")
+_TERM_IDS = _in_list(_table(m.GlossaryTerm), "term", "term", "id")
+_TERM_DEFINITIONS = _in_list(_table(m.GlossaryDefinition), "term_id", "term_id", "text")
+
+
+def _in_batches(conn: Connection, query: Any, values: Sequence[Any]) -> Iterator[Row[Any, Any]]:
+    """The (key, column) rows `query` finds for `values`, asked for in batched IN lists."""
     for i in range(0, len(values), IN_BATCH):
-        found = select(key, id_column).where(key.in_(values[i : i + IN_BATCH]))
-        ids.update({value: int(id_) for value, id_ in conn.execute(found)})
-    return ids
+        yield from conn.execute(query, {"values": values[i : i + IN_BATCH]})
+
+
+def _ids_by(conn: Connection, query: Any, values: Sequence[str]) -> dict[str, int]:
+    """{value: id} of the rows `query` (value, id) finds among `values`."""
+    return {value: int(id_) for value, id_ in _in_batches(conn, query, values)}
 
 
 def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = None) -> None:
