@@ -125,28 +125,8 @@ def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin:
 
 def delete_derived(session: Session | Connection, article_id: int) -> None:
     """Remove what analysis and parsing produced; keep what a note-taker wrote."""
-    for model in (m.Figure, m.Quote, m.Keyword, m.Author, m.Image, m.ArticleSubheading):
-        session.execute(delete(model).where(model.article_id == article_id))
-    session.execute(
-        delete(m.Highlight).where(
-            m.Highlight.article_id == article_id, m.Highlight.source != "note"
-        )
-    )
-    session.execute(
-        delete(m.Evidence).where(m.Evidence.article_id == article_id, m.Evidence.source != "note")
-    )
-    session.execute(
-        delete(m.RelatedLink).where(
-            m.RelatedLink.article_id == article_id, m.RelatedLink.source != "note"
-        )
-    )
-    session.execute(
-        delete(m.ArticleGlossary).where(
-            m.ArticleGlossary.article_id == article_id, m.ArticleGlossary.source != "note"
-        )
-    )
-    session.execute(delete(m.Sentence).where(m.Sentence.article_id == article_id))
-    session.execute(delete(m.ArticleBlock).where(m.ArticleBlock.article_id == article_id))
+    for statement in _DELETE_DERIVED:
+        session.execute(statement, {"article_id": article_id})
 
 
 # Statements are built once and executed on the session's connection: building a statement
@@ -198,6 +178,26 @@ _PRESS_CODE = (
 )
 _raw = _table(m.RawPage)
 _RAW_PAGE_ID = select(_raw.c.id).where(_raw.c.url == bindparam("url"))
+
+
+def _delete_rows(model: type[m.Base], *, keep_notes: bool = False) -> Any:
+    """DELETE of the article's rows (`article_id`); with `keep_notes`, not a note-taker's."""
+    table = _table(model)
+    where = [table.c.article_id == bindparam("article_id")]
+    if keep_notes:
+        where.append(table.c.source != "note")
+    return delete(table).where(*where)
+
+
+_DELETE_DERIVED = [
+    *map(_delete_rows, (m.Figure, m.Quote, m.Keyword, m.Author, m.Image, m.ArticleSubheading)),
+    *(
+        _delete_rows(model, keep_notes=True)
+        for model in (m.Highlight, m.Evidence, m.RelatedLink, m.ArticleGlossary)
+    ),
+    _delete_rows(m.Sentence),
+    _delete_rows(m.ArticleBlock),
+]
 
 
 def _press_id(conn: Connection, name: str | None, code: str | None) -> int | None:
