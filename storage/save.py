@@ -129,7 +129,7 @@ def delete_derived(session: Session | Connection, article_id: int) -> None:
         session.execute(statement, {"article_id": article_id})
 
 
-# Statements are built once and executed on the session's connection: building a statement
+# Statements are built once and executed on the transaction's connection: building a statement
 # and passing it through the ORM session cost four times what SQLite spends running it.
 
 
