@@ -184,14 +184,13 @@ def store_pages(
     not count the articles still waiting beside it.
     """
     from collections import deque
-    from concurrent.futures import Future, ThreadPoolExecutor
 
-    from pipeline.analysis.sentences import split_article
+    from pipeline.analysis.sentences import SplitInProgress
     from pipeline.errors import USER_ERRORS
     from scrapers.parse import parse_page
 
     def finish(
-        key: K, page: Page | None, article: Article | None, work: Future[Tokenised] | Exception
+        key: K, page: Page | None, article: Article | None, work: SplitInProgress | Exception
     ) -> Outcome[K]:
         if isinstance(work, Exception):
             return key, work
@@ -205,22 +204,21 @@ def store_pages(
         return key, IngestResult(article, analysis, saved)
 
     # In item order: (key, page, article, its tokens or the error the item ended in).
-    window: deque[tuple[K, Page | None, Article | None, Future[Tokenised] | Exception]] = deque()
-    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="kiwi") as pool:
-        for key, page in pages:
-            if isinstance(page, Exception):
-                window.append((key, None, None, page))
+    window: deque[tuple[K, Page | None, Article | None, SplitInProgress | Exception]] = deque()
+    for key, page in pages:
+        if isinstance(page, Exception):
+            window.append((key, None, None, page))
+        else:
+            try:
+                article = parse_page(page)
+            except USER_ERRORS as exc:
+                window.append((key, page, None, exc))
             else:
-                try:
-                    article = parse_page(page)
-                except USER_ERRORS as exc:
-                    window.append((key, page, None, exc))
-                else:
-                    window.append((key, page, article, pool.submit(split_article, article)))
-            while len(window) > ahead:
-                yield finish(*window.popleft())
-        while window:
+                window.append((key, page, article, SplitInProgress(article)))
+        while len(window) > ahead:
             yield finish(*window.popleft())
+    while window:
+        yield finish(*window.popleft())
 
 
 # --- small store reads -------------------------------------------------------------------

@@ -49,16 +49,38 @@ def get_kiwi() -> Kiwi:
     return _kiwi
 
 
+# kiwipiepy hands a batch to its threads only a few dozen texts at a time (more as the
+# results are read): batches this small are all under way as soon as they are submitted.
+SUBMIT_BATCH = 8
+
+
+class Tokenising:
+    """Kiwi splitting and tokenising some texts on its own threads, started on creation.
+
+    `result()` collects the work (waiting for what is not done yet), so a caller can start
+    the next articles and do other work while Kiwi runs: no Python thread is needed, and
+    none has to win the GIL back to keep Kiwi fed.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        kiwi = get_kiwi()
+        self._batches: list[Any] = [
+            kiwi.tokenize(list(texts[i : i + SUBMIT_BATCH]), split_sents=True)
+            for i in range(0, len(texts), SUBMIT_BATCH)
+        ]
+
+    def result(self) -> list[list[list[Token]]]:
+        """For each text: its sentences, each a list of tokens (offsets inside that text)."""
+        return [list(sents) for batch in self._batches for sents in batch]
+
+
 def tokenize_split(texts: Sequence[str]) -> list[list[list[Token]]]:
     """For each text: its sentences, each a list of tokens (offsets inside that text).
 
-    One batched call: Kiwi splits sentences and analyses them in the same pass, spread over
+    Batched calls: Kiwi splits sentences and analyses them in the same pass, spread over
     its worker threads, which is faster than one call per text or one joined string.
     """
-    if not texts:
-        return []
-    result: Any = get_kiwi().tokenize(list(texts), split_sents=True)
-    return [list(sents) for sents in result]
+    return Tokenising(texts).result()
 
 
 def tokenize_many(texts: Sequence[str]) -> list[list[Token]]:

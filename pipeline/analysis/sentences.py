@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.analysis.kiwi import tokenize_split
+from pipeline.analysis.kiwi import Tokenising
 from pipeline.model import Sentence
 from scrapers.model import Article, BlockKind
 
@@ -37,14 +37,29 @@ class Tokenised:
     extra_tokens: tuple[tuple[Token, ...], ...]  # title and subheadings, for keywords
 
 
+class SplitInProgress:
+    """An article Kiwi has started splitting and tokenising; `result()` is its `Tokenised`."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self._block_ids = [
+            i for i, b in enumerate(article.blocks) if b.kind in SENTENCE_BLOCKS and b.text.strip()
+        ]
+        extras = [t for t in (article.title, *article.subheadings) if t.strip()]
+        self._tokenising = Tokenising([article.blocks[i].text for i in self._block_ids] + extras)
+
+    def result(self) -> Tokenised:
+        return _collect(self.article, self._block_ids, self._tokenising.result())
+
+
 def split_article(article: Article) -> Tokenised:
     """Split and tokenise every sentence-bearing block, plus title and deck, in one batch."""
-    block_ids = [
-        i for i, b in enumerate(article.blocks) if b.kind in SENTENCE_BLOCKS and b.text.strip()
-    ]
-    extras = [t for t in (article.title, *article.subheadings) if t.strip()]
-    texts = [article.blocks[i].text for i in block_ids] + extras
-    analysed = tokenize_split(texts)
+    return SplitInProgress(article).result()
+
+
+def _collect(
+    article: Article, block_ids: Sequence[int], analysed: Sequence[Sequence[Sequence[Token]]]
+) -> Tokenised:
     sentences: list[Sentence] = []
     tokens: list[tuple[Token, ...]] = []
     body: set[int] = set()
