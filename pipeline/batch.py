@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -512,48 +512,61 @@ def reparse_stored(
     urls: Sequence[str] | None = None,
     *,
     progress: Progress | None = None,
-    store: StoreFn | None = None,
 ) -> ReparseReport:
-    """Parse and analyse stored raw pages again (all, or those of `urls`), without fetching."""
-    from scrapers.decode import decode_html
-    from scrapers.model import Page
+    """Parse and analyse stored raw pages again (all, or those of `urls`), without fetching.
+
+    CPU-bound, so the pages go through `refresh_pages`, which keeps Kiwi working ahead.
+    """
+    from pipeline.ingest import refresh_pages
 
     progress = progress or NullProgress()
-    store = store or default_store(settings)
     wanted = runs.raw_page_urls(engine, urls)
     if urls is not None and not wanted:
         raise InputError("none of the given URLs has a stored raw page")
     report = ReparseReport()
     progress.start(len(wanted))
     try:
-        for url in wanted:
-            raw = runs.load_raw_page(engine, url)
-            if raw is None:  # deleted meanwhile
-                continue
-            try:
-                decoded = decode_html(raw.content, raw.headers.get("content-type"))
-                page = Page(
-                    url=raw.url,
-                    final_url=raw.final_url,
-                    status=raw.status,
-                    headers=raw.headers,
-                    content=raw.content,
-                    text=decoded.text,
-                    charset=decoded.charset,
-                    fetched_at=raw.fetched_at,
-                    charset_warning=decoded.warning,
-                )
-                status, _ = store(engine, page)
-            except USER_ERRORS as exc:
+        for url, outcome in refresh_pages(engine, _stored_pages(engine, wanted), settings):
+            if isinstance(outcome, Exception):
                 report.by_status["failed"] += 1
-                report.failed_by_kind[type(exc).__name__] += 1
-                progress.advance(url, "failed", _reason(exc))
-                continue
-            report.by_status[status] += 1
-            progress.advance(url, status)
+                report.failed_by_kind[type(outcome).__name__] += 1
+                progress.advance(url, "failed", _reason(outcome))
+            else:
+                report.by_status[outcome.status] += 1
+                progress.advance(url, outcome.status)
     finally:
         progress.finish()
     return report
+
+
+def _stored_pages(engine: Engine, urls: Sequence[str]) -> Iterator[tuple[str, Page | Exception]]:
+    """Each URL's stored raw page, decoded (or the error decoding it raised)."""
+    from scrapers.decode import decode_html
+    from scrapers.model import Page
+
+    for url in urls:
+        raw = runs.load_raw_page(engine, url)
+        if raw is None:  # deleted meanwhile
+            continue
+        try:
+            decoded = decode_html(raw.content, raw.headers.get("content-type"))
+        except USER_ERRORS as exc:
+            yield url, exc
+            continue
+        yield (
+            url,
+            Page(
+                url=raw.url,
+                final_url=raw.final_url,
+                status=raw.status,
+                headers=raw.headers,
+                content=raw.content,
+                text=decoded.text,
+                charset=decoded.charset,
+                fetched_at=raw.fetched_at,
+                charset_warning=decoded.warning,
+            ),
+        )
 
 
 __all__ = [

@@ -30,7 +30,7 @@ from storage.db import for_reads
 from storage.save import SaveResult, save_article
 
 if TYPE_CHECKING:
-    from pipeline.analysis.sentences import Tokenised
+    from pipeline.analysis.sentences import SplitInProgress, Tokenised
     from scrapers.model import Article, Page
 
 Analyzer = Callable[..., Analysis]
@@ -102,24 +102,32 @@ def refresh_page(
 ) -> SaveResult:
     """Like `store_page`, but an article whose stored content and analysis version match is
     not analysed again (the slow step): only its raw page is refreshed. For batch runs."""
-    from pipeline.analysis import ANALYSIS_VERSION
     from scrapers.parse import parse_page
-    from storage.save import save_raw_page
 
     article = parse_page(page)
-    if analyzer is None:
-        with Session(engine) as session:
-            stored = session.execute(
-                select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
-                    m.Article.url == article.url,
-                    m.Article.analysis_version == ANALYSIS_VERSION,
-                )
-            ).one_or_none()
-        if stored is not None and stored.content_hash == article.content_hash():
-            with Session(engine) as session, session.begin():
-                save_raw_page(session, page, article_id=stored.id)
-            return SaveResult(stored.id, "unchanged", stored.revision)
+    if analyzer is None and (unchanged := _refresh_if_unchanged(engine, page, article)):
+        return unchanged
     return store_article(engine, article, settings, page=page, analyzer=analyzer).save
+
+
+def _refresh_if_unchanged(engine: Engine, page: Page, article: Article) -> SaveResult | None:
+    """When the stored article has the same content and analysis version, refresh only its
+    raw page and say so; else None."""
+    from pipeline.analysis import ANALYSIS_VERSION
+    from storage.save import save_raw_page
+
+    with Session(engine) as session:
+        stored = session.execute(
+            select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
+                m.Article.url == article.url,
+                m.Article.analysis_version == ANALYSIS_VERSION,
+            )
+        ).one_or_none()
+    if stored is None or stored.content_hash != article.content_hash():
+        return None
+    with Session(engine) as session, session.begin():
+        save_raw_page(session, page, article_id=stored.id)
+    return SaveResult(stored.id, "unchanged", stored.revision)
 
 
 def store_article(
@@ -175,14 +183,49 @@ def store_pages(
 ) -> Iterator[Outcome[K]]:
     """Parse, analyse and save many pages in order, with Kiwi tokenising ahead.
 
-    Tokenising is the costly step, and Kiwi does it in C++ without the GIL: background
-    threads have Kiwi split and tokenise the next `ahead` articles while this thread does all
-    the Python work (parsing, the rest of the analysis, saving). One thread doing the Python
-    work keeps the GIL from changing hands between analyses. Each item is a key with its page
-    (or the error loading it raised); each result is the key with its `IngestResult` or the
-    user error it ended in, in the order of the items. An article's document frequencies do
-    not count the articles still waiting beside it.
+    Tokenising is the costly step, and Kiwi does it in C++ on its own threads, without the
+    GIL: each article is handed to Kiwi as soon as it is parsed and collected `ahead`
+    articles later, while this thread does all the Python work (parsing, the rest of the
+    analysis, saving). Each item is a key with its page (or the error loading it raised);
+    each result is the key with its `IngestResult` or the user error it ended in, in the
+    order of the items. An article's document frequencies do not count the articles still
+    waiting beside it.
     """
+    for key, outcome in _ingest_ahead(engine, pages, settings, ahead=ahead, refresh=False):
+        assert not isinstance(outcome, SaveResult)  # only refreshing skips the analysis
+        yield key, outcome
+
+
+def refresh_pages(
+    engine: Engine,
+    pages: Iterable[tuple[K, Page | Exception]],
+    settings: Settings,
+    *,
+    ahead: int = 2,
+) -> Iterator[tuple[K, SaveResult | Exception]]:
+    """`store_pages` for pages stored before: as `refresh_page` does, an unchanged article
+    only has its raw page refreshed, without analysis."""
+    for key, outcome in _ingest_ahead(engine, pages, settings, ahead=ahead, refresh=True):
+        yield key, outcome.save if isinstance(outcome, IngestResult) else outcome
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """A parsed article Kiwi is tokenising."""
+
+    page: Page
+    article: Article
+    split: SplitInProgress
+
+
+def _ingest_ahead(
+    engine: Engine,
+    pages: Iterable[tuple[K, Page | Exception]],
+    settings: Settings,
+    *,
+    ahead: int,
+    refresh: bool,
+) -> Iterator[tuple[K, IngestResult | SaveResult | Exception]]:
     from collections import deque
 
     from pipeline.analysis.sentences import SplitInProgress
@@ -190,31 +233,30 @@ def store_pages(
     from scrapers.parse import parse_page
 
     def finish(
-        key: K, page: Page | None, article: Article | None, work: SplitInProgress | Exception
-    ) -> Outcome[K]:
-        if isinstance(work, Exception):
-            return key, work
-        assert page is not None
-        assert article is not None
+        key: K, item: _Waiting | SaveResult | Exception
+    ) -> tuple[K, IngestResult | SaveResult | Exception]:
+        if not isinstance(item, _Waiting):
+            return key, item
         try:
-            analysis = analyse_against_store(engine, article, settings, split=work.result())
-            saved = save_article(engine, article, analysis, page=page)
+            split = item.split.result()
+            analysis = analyse_against_store(engine, item.article, settings, split=split)
+            saved = save_article(engine, item.article, analysis, page=item.page)
         except USER_ERRORS as exc:
             return key, exc
-        return key, IngestResult(article, analysis, saved)
+        return key, IngestResult(item.article, analysis, saved)
 
-    # In item order: (key, page, article, its tokens or the error the item ended in).
-    window: deque[tuple[K, Page | None, Article | None, SplitInProgress | Exception]] = deque()
+    window: deque[tuple[K, _Waiting | SaveResult | Exception]] = deque()
     for key, page in pages:
         if isinstance(page, Exception):
-            window.append((key, None, None, page))
+            window.append((key, page))
+            continue
+        try:
+            article = parse_page(page)
+            unchanged = _refresh_if_unchanged(engine, page, article) if refresh else None
+        except USER_ERRORS as exc:
+            window.append((key, exc))
         else:
-            try:
-                article = parse_page(page)
-            except USER_ERRORS as exc:
-                window.append((key, page, None, exc))
-            else:
-                window.append((key, page, article, SplitInProgress(article)))
+            window.append((key, unchanged or _Waiting(page, article, SplitInProgress(article))))
         while len(window) > ahead:
             yield finish(*window.popleft())
     while window:

@@ -103,3 +103,53 @@ def test_store_pages_gives_each_article_its_own_sentences_and_summary(
         alone = analyze(parse_page(page))
         assert result.analysis.sentences == alone.sentences, key
         assert result.analysis.summary == alone.summary, key
+
+
+def test_reparse_analyses_only_what_changed_and_keeps_each_article_its_own(
+    engine: Engine, db_url: str
+) -> None:
+    """`newsnote reparse` runs stored pages through the pipelined refresh: articles whose
+    analysis is out of date are analysed again (revision 2, their own sentences), the
+    others only have their raw page refreshed, and the tally counts both."""
+    from sqlalchemy import update
+
+    from pipeline.batch import reparse_stored
+    from pipeline.ingest import IngestResult, store_pages
+
+    fixtures = REPO / "tests" / "fixtures"
+    paths = [
+        EXAMPLE,
+        fixtures / "ingest" / "naver_ai_startups.html",
+        fixtures / "sites" / "nate" / "view_hankyung_og_title.html",
+        fixtures / "sites" / "chosun" / "arc_www_economy.html",
+    ]
+    settings = Settings(database_url=db_url)
+    stored = [
+        result
+        for _, result in store_pages(engine, [(p, page_from_file(p)) for p in paths], settings)
+    ]
+    assert all(isinstance(r, IngestResult) for r in stored)
+    outdated = {r.save.article_id: r for r in stored[::2] if isinstance(r, IngestResult)}
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(m.Article)
+            .where(m.Article.id.in_(outdated))
+            .values(analysis_version="0", content_hash="stale")
+        )
+
+    report = reparse_stored(engine, settings)
+
+    assert report.by_status["changed"] == len(outdated) == 2
+    assert report.by_status["unchanged"] == len(paths) - len(outdated)
+    with Session(engine) as s:
+        for article_id, before in outdated.items():
+            revision = s.execute(
+                select(m.Article.revision).where(m.Article.id == article_id)
+            ).scalar_one()
+            texts = s.execute(
+                select(m.Sentence.text)
+                .where(m.Sentence.article_id == article_id)
+                .order_by(m.Sentence.position)
+            ).scalars()
+            assert revision == 2
+            assert list(texts) == [sentence.text for sentence in before.analysis.sentences]
