@@ -203,7 +203,7 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"\nKiwi threads: baseline {kiwi_workers} (kiwipiepy's default), "
-        f"ingest {kiwi_threads()} (newsnote's: cores less one)"
+        f"ingest {kiwi_threads()} (newsnote: Kiwi threads at lower priority)"
     )
     print(
         f"peak RSS of the ingest process: {peak_mb:.0f} MB; goal ingest/kiwi >= {GOAL_RATIO}: "
