@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from pipeline.model import Analysis, Figure, GlossaryCandidate, Keyword, Quote, Sentence
-from scrapers.model import Article, Author, Block, BlockKind, RelatedLink
+from scrapers.model import Article, Author, Block, BlockKind, Page, RelatedLink
 
 
 def article(
@@ -65,4 +65,18 @@ def analysis(version: str = "t1") -> Analysis:
         evidence=(2,),
         summary=(0, 2),
         version=version,
+    )
+
+
+def page_at(url: str, text: str) -> Page:
+    """A page as fetched: `text` served at `url` as UTF-8."""
+    return Page(
+        url=url,
+        final_url=url,
+        status=200,
+        headers={},
+        content=text.encode(),
+        text=text,
+        charset="utf-8",
+        fetched_at=datetime.now(tz=UTC),
     )

@@ -17,6 +17,16 @@ from storage import models as m
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "examples" / "naver_example.html"
+FIXTURES = REPO / "tests" / "fixtures"
+# Articles for four site parsers, for the tests of several pages at once.
+ARTICLE_PAGES = [
+    EXAMPLE,
+    FIXTURES / "ingest" / "naver_ai_startups.html",
+    FIXTURES / "sites" / "nate" / "view_hankyung_og_title.html",
+    FIXTURES / "sites" / "chosun" / "arc_biz_finance.html",
+    FIXTURES / "sites" / "nate" / "view_yna_euckr.html",
+    FIXTURES / "sites" / "chosun" / "arc_www_economy.html",
+]
 
 
 def test_unchanged_page_is_not_analysed_again(
@@ -85,16 +95,7 @@ def test_store_pages_gives_each_article_its_own_sentences_and_summary(
     from pipeline.ingest import IngestResult, store_pages
     from scrapers.parse import parse_page
 
-    fixtures = REPO / "tests" / "fixtures"
-    paths = [
-        EXAMPLE,
-        fixtures / "ingest" / "naver_ai_startups.html",
-        fixtures / "sites" / "nate" / "view_hankyung_og_title.html",
-        fixtures / "sites" / "chosun" / "arc_biz_finance.html",
-        fixtures / "sites" / "nate" / "view_yna_euckr.html",
-        fixtures / "sites" / "chosun" / "arc_www_economy.html",
-    ]
-    pages = [(str(path), page_from_file(path)) for path in paths]
+    pages = [(str(path), page_from_file(path)) for path in ARTICLE_PAGES]
     results = list(store_pages(engine, pages, Settings(database_url=db_url), ahead=2))
     assert len(results) == len(pages) >= 4
     for (key, page), (result_key, result) in zip(pages, results, strict=True):
@@ -116,13 +117,7 @@ def test_reparse_analyses_only_what_changed_and_keeps_each_article_its_own(
     from pipeline.batch import reparse_stored
     from pipeline.ingest import IngestResult, store_pages
 
-    fixtures = REPO / "tests" / "fixtures"
-    paths = [
-        EXAMPLE,
-        fixtures / "ingest" / "naver_ai_startups.html",
-        fixtures / "sites" / "nate" / "view_hankyung_og_title.html",
-        fixtures / "sites" / "chosun" / "arc_www_economy.html",
-    ]
+    paths = ARTICLE_PAGES[:4]
     settings = Settings(database_url=db_url)
     stored = [
         result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from scrapers.files import page_from_file
 from scrapers.model import Author, Page
 from scrapers.parse import parse_page
 from scrapers.sites import arc, canonical_url, chosun, find_site
+from tests.factories import page_at
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -143,7 +144,7 @@ def test_2016_page_without_date_names_the_element(corpus: Path) -> None:
     page = legacy(corpus, "legacy2016_article.html")
     broken = page.text.replace('id="date_text"', 'id="gone"')
     with pytest.raises(ParseError, match="#date_text"):
-        chosun.parse(_page(page.final_url, broken))
+        chosun.parse(page_at(page.final_url, broken))
 
 
 def test_arc_json_is_decoded_whole_even_with_semicolons_and_closing_tags() -> None:
@@ -170,17 +171,4 @@ def test_arc_story_without_text_names_what_is_missing() -> None:
     url = "https://www.chosun.com/national/2024/01/01/ABC/"
     text = f"<script>Fusion.globalContent={json.dumps(story)};</script>"
     with pytest.raises(ParseError, match="content_elements"):
-        chosun.parse(_page(url, text))
-
-
-def _page(url: str, text: str) -> Page:
-    return Page(
-        url=url,
-        final_url=url,
-        status=200,
-        headers={},
-        content=text.encode(),
-        text=text,
-        charset="utf-8",
-        fetched_at=datetime.now(tz=UTC),
-    )
+        chosun.parse(page_at(url, text))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from scrapers.errors import NotAnArticle, UnsupportedSite
 from scrapers.files import page_from_file
-from scrapers.model import Page
 from scrapers.parse import parse_page
 from scrapers.sites import canonical_url, find_site, generic
 from scrapers.sites.base import meta, meta_tags, parse_document
+from tests.factories import page_at
 
 # file, URL it came from (PROVENANCE.tsv), a phrase read in its title, one read in its body
 ARTICLES = [
@@ -184,19 +183,6 @@ def test_time_comes_from_the_pages_own_input_label(
     assert article.published_at.isoformat() == published
 
 
-def _page(html: str, url: str = "https://news.example.kr/article/1") -> Page:
-    return Page(
-        url=url,
-        final_url=url,
-        status=200,
-        headers={},
-        content=html.encode(),
-        text=html,
-        charset="utf-8",
-        fetched_at=datetime(2024, 5, 2, tzinfo=UTC),
-    )
-
-
 BODY = "<p>" + "정부가 새 반도체 지원책을 내놓았다. 업계는 환영한다는 입장을 밝혔다. " * 8 + "</p>"
 
 
@@ -215,6 +201,6 @@ def test_input_label_forms_are_read_as_kst(label: str, published: str) -> None:
         f'<input placeholder="검색어 입력"><p class="date">{label}</p>'
         f'<div class="article_body">{BODY}</div></body></html>'
     )
-    article = parse_page(_page(html))
+    article = parse_page(page_at("https://news.example.kr/article/1", html))
     assert article.published_at is not None
     assert article.published_at.isoformat() == published

@@ -14,6 +14,7 @@ from scrapers.model import Article, Author, Page
 from scrapers.parse import parse_page
 from scrapers.sites import canonical_url, find_site, naver
 from tests.conftest import REPO
+from tests.factories import page_at
 
 KST = ZoneInfo("Asia/Seoul")
 CANONICAL = "https://n.news.naver.com/mnews/article/015/0004906221"
@@ -224,7 +225,7 @@ def test_missing_date_is_named(corpus: Path) -> None:
 
 
 def test_article_url_without_body_is_a_parse_error_not_a_list_page() -> None:
-    page = _page("https://n.news.naver.com/mnews/article/015/0004906221", "<html><body/></html>")
+    page = page_at("https://n.news.naver.com/mnews/article/015/0004906221", "<html><body/></html>")
     with pytest.raises(ParseError, match="dic_area") as info:
         naver.parse(page)
     assert not isinstance(info.value, NotAnArticle)
@@ -250,17 +251,4 @@ def test_readme_example_page() -> None:
 
 
 def _with_text(page: Page, text: str) -> Page:
-    return _page(page.final_url, text)
-
-
-def _page(url: str, text: str) -> Page:
-    return Page(
-        url=url,
-        final_url=url,
-        status=200,
-        headers={},
-        content=text.encode(),
-        text=text,
-        charset="utf-8",
-        fetched_at=datetime.now(tz=ZoneInfo("UTC")),
-    )
+    return page_at(page.final_url, text)
