@@ -53,7 +53,7 @@ class SplitInProgress:
 
 
 def split_article(article: Article) -> Tokenised:
-    """Split and tokenise every sentence-bearing block, plus title and deck, in one batch."""
+    """Split and tokenise every sentence-bearing block, plus title and deck, in one go."""
     return SplitInProgress(article).result()
 
 
