@@ -13,6 +13,7 @@ outlets the dense text agrees with the hand-checked bodies better than trafilatu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -129,9 +130,7 @@ def parse(page: Page) -> Article:
         parser_version=PARSER_VERSION,
         press=tags.get("og:site_name") or outlet or _host(url),
         section=tags.get("article:section"),
-        published_at=_published(_meta_time(tags), None, title)
-        or _labelled_date(page.text)
-        or _found_date(root, title),
+        published_at=_published(tags, page.text, title, lambda: _found_date(root, title)),
         authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(tags)),
     )
 
@@ -140,7 +139,6 @@ def _extracted_by_trafilatura(
     root: HtmlElement, url: str, tags: dict[str, str], html: str
 ) -> Article:
     og_title = tags.get("og:title")
-    root_meta_time = _meta_time(tags)
     site_name = tags.get("og:site_name")
     import trafilatura
 
@@ -172,9 +170,9 @@ def _extracted_by_trafilatura(
         parser_version=PARSER_VERSION,
         press=clean(data.get("sitename")) or site_name,
         section=", ".join(data.get("categories") or []) or None,
-        published_at=_published(root_meta_time, None, title)
-        or _labelled_date(html)
-        or _published(None, data.get("date"), title),
+        published_at=_published(
+            tags, html, title, lambda: _date(data.get("date"), korean=_korean(title))
+        ),
         authors=authors_in_body(blocks) or _authors(data.get("author")),
     )
 
@@ -255,7 +253,7 @@ def _found_date(root: HtmlElement, title: str) -> datetime | None:
     found = htmldate.find_date(
         root, extensive_search=False, original_date=True, outputformat=DATE_FORMAT
     )
-    return _date(found, korean=bool(HANGUL_TEXT_RE.search(title)))
+    return _date(found, korean=_korean(title))
 
 
 def _not_an_article(root: HtmlElement, tags: dict[str, str]) -> str | None:
@@ -271,10 +269,16 @@ def _not_an_article(root: HtmlElement, tags: dict[str, str]) -> str | None:
     return f"the page does not declare an article ({described}, no JSON-LD Article)"
 
 
-def _published(meta_time: str | None, extracted: str | None, title: str) -> datetime | None:
-    """The page's own article:published_time when readable, else trafilatura's date."""
-    korean = bool(HANGUL_TEXT_RE.search(title))
-    return _date(meta_time, korean=korean) or _date(extracted, korean=korean)
+def _published(
+    tags: dict[str, str], html: str, title: str, found: Callable[[], datetime | None]
+) -> datetime | None:
+    """The page's article:published_time when readable, else its "입력 …" label, else
+    `found()` (the extractor's date: costly, so asked for last)."""
+    return _date(_meta_time(tags), korean=_korean(title)) or _labelled_date(html) or found()
+
+
+def _korean(title: str) -> bool:
+    return bool(HANGUL_TEXT_RE.search(title))
 
 
 def _date(value: str | None, *, korean: bool) -> datetime | None:
