@@ -36,6 +36,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy import Engine
+
 import scrapers.parse
 from pipeline.analysis import analyze
 from pipeline.analysis.kiwi import get_kiwi, kiwi_threads
@@ -132,17 +134,17 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory()
     stores = iter(range(1_000_000))
 
-    def fresh_store() -> tuple[str, Settings]:
+    def fresh_store() -> tuple[Engine, Settings]:
         url = f"sqlite:///{Path(tmp.name) / f'bench{next(stores)}.db'}"
-        storage_db.ensure_schema(url, storage_db.make_engine(url))
-        return url, Settings(database_url=url)
+        engine = storage_db.make_engine(url)
+        storage_db.ensure_schema(url, engine)
+        return engine, Settings(database_url=url)
 
     # store_pages parses with scrapers.parse.parse_page, looked up when it is called.
     scrapers.parse.parse_page = parse_copy
 
     def pipelined() -> None:
-        url, settings = fresh_store()
-        engine = storage_db.make_engine(url)
+        engine, settings = fresh_store()
         copies_in = ((i, replace(page, url=f"{page.url}#p{i}")) for i, page in work)
         for _, outcome in store_pages(engine, copies_in, settings):
             assert not isinstance(outcome, Exception), outcome
@@ -150,8 +152,7 @@ def main() -> None:
         engine.dispose()
 
     def sequential() -> None:
-        url, settings = fresh_store()
-        engine = storage_db.make_engine(url)
+        engine, settings = fresh_store()
         for i, page in work:
             copy = replace(page, url=f"{page.url}#s{i}")
             article = parse_copy(copy)

@@ -211,10 +211,9 @@ def refresh_pages(
 
 @dataclass(frozen=True, slots=True)
 class _Waiting:
-    """A parsed article Kiwi is tokenising."""
+    """A parsed article (`split.article`) Kiwi is tokenising."""
 
     page: Page
-    article: Article
     split: SplitInProgress
 
 
@@ -237,13 +236,14 @@ def _ingest_ahead(
     ) -> tuple[K, IngestResult | SaveResult | Exception]:
         if not isinstance(item, _Waiting):
             return key, item
+        article = item.split.article
         try:
             split = item.split.result()
-            analysis = analyse_against_store(engine, item.article, settings, split=split)
-            saved = save_article(engine, item.article, analysis, page=item.page)
+            analysis = analyse_against_store(engine, article, settings, split=split)
+            saved = save_article(engine, article, analysis, page=item.page)
         except USER_ERRORS as exc:
             return key, exc
-        return key, IngestResult(item.article, analysis, saved)
+        return key, IngestResult(article, analysis, saved)
 
     window: deque[tuple[K, _Waiting | SaveResult | Exception]] = deque()
     for key, page in pages:
@@ -256,7 +256,7 @@ def _ingest_ahead(
         except USER_ERRORS as exc:
             window.append((key, exc))
         else:
-            window.append((key, unchanged or _Waiting(page, article, SplitInProgress(article))))
+            window.append((key, unchanged or _Waiting(page, SplitInProgress(article))))
         while len(window) > ahead:
             yield finish(*window.popleft())
     while window:
