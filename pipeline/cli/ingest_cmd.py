@@ -55,6 +55,7 @@ def ingest(
     """
     from pipeline.errors import USER_ERRORS
     from pipeline.ingest import load_page, store_pages
+    from pipeline.parse_ahead import MANY_PAGES
     from storage import db as storage_db
 
     if as_json and as_note:
@@ -76,7 +77,9 @@ def ingest(
                 yield target, exc
 
     failed = 0
-    for i, (target, result) in enumerate(store_pages(engine, loaded(), conf)):
+    many = len(targets) >= MANY_PAGES  # worth a parse process
+    run = store_pages(engine, loaded(), conf, parse_in_child=many)
+    for i, (target, result) in enumerate(run):
         try:
             if isinstance(result, Exception):
                 raise result
