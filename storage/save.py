@@ -502,7 +502,7 @@ def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) ->
         "charset": page.charset,
         "etag": headers.get("etag"),
         "last_modified": headers.get("last-modified"),
-        "content": zlib.compress(page.content, RAW_PAGE_COMPRESSION),
+        "content": compress_raw_content(page.content),
         "fetched_at": page.fetched_at,
     }
     if article_id is not None:
@@ -512,6 +512,11 @@ def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) ->
         conn.execute(_insert_ignore(conn.dialect.name, m.RawPage), {"url": page.url, **values})
     else:
         conn.execute(update(_raw).where(_raw.c.id == existing).values(**values))
+
+
+def compress_raw_content(content: bytes) -> bytes:
+    """A raw page's bytes as stored; `load_raw_content` reads them back."""
+    return zlib.compress(content, RAW_PAGE_COMPRESSION)
 
 
 def load_raw_content(blob: bytes) -> bytes:
