@@ -139,14 +139,19 @@ def _table(model: type[m.Base]) -> Any:
     return m.Base.metadata.tables[model.__tablename__]
 
 
+def _dialect_insert(dialect: str, table: Any) -> Any:
+    """INSERT with the backend's ON CONFLICT clauses."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"unsupported database dialect: {dialect}")
+
+
 @cache
 def _insert_ignore(dialect: str, model: type[m.Base]) -> Any:
     """INSERT that skips rows whose unique key is already stored."""
-    if dialect == "postgresql":
-        return postgresql.insert(_table(model)).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(_table(model)).on_conflict_do_nothing()
-    raise NotImplementedError(f"unsupported database dialect: {dialect}")
+    return _dialect_insert(dialect, _table(model)).on_conflict_do_nothing()
 
 
 @cache
@@ -177,7 +182,6 @@ _PRESS_CODE = (
     update(_press).where(_press.c.id == bindparam("press_id")).values(naver_code=bindparam("code"))
 )
 _raw = _table(m.RawPage)
-_RAW_PAGE_ID = select(_raw.c.id).where(_raw.c.url == bindparam("url"))
 
 
 def _delete_rows(model: type[m.Base], *, keep_notes: bool = False) -> Any:
@@ -496,6 +500,7 @@ def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = No
 def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) -> None:
     headers = {k.lower(): v for k, v in page.headers.items()}
     values: dict[str, Any] = {
+        "url": page.url,
         "final_url": page.final_url,
         "status": page.status,
         "headers": headers,
@@ -507,11 +512,16 @@ def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) ->
     }
     if article_id is not None:
         values["article_id"] = article_id
-    existing = conn.execute(_RAW_PAGE_ID, {"url": page.url}).scalar_one_or_none()
-    if existing is None:
-        conn.execute(_insert_ignore(conn.dialect.name, m.RawPage), {"url": page.url, **values})
-    else:
-        conn.execute(update(_raw).where(_raw.c.id == existing).values(**values))
+    conn.execute(_upsert_raw_page(conn.dialect.name, tuple(values)), values)
+
+
+@cache
+def _upsert_raw_page(dialect: str, columns: tuple[str, ...]) -> Any:
+    """INSERT of a URL's raw page that, when one is stored, replaces its `columns` instead."""
+    stmt = _dialect_insert(dialect, _raw)
+    return stmt.on_conflict_do_update(
+        index_elements=[_raw.c.url], set_={c: stmt.excluded[c] for c in columns if c != "url"}
+    )
 
 
 def compress_raw_content(content: bytes) -> bytes:
