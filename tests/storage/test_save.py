@@ -13,7 +13,7 @@ from pipeline.model import Figure, Sentence
 from scrapers.model import Block, BlockKind
 from storage import models as m
 from storage import runs
-from storage.save import save_article
+from storage.save import ZSTD_MAGIC, save_article
 from tests import factories
 
 
@@ -244,6 +244,7 @@ def test_raw_page_is_stored_compressed_and_replaced_by_a_later_fetch(engine: Eng
     with Session(engine) as s:
         row = s.execute(select(m.RawPage)).scalar_one()
         assert len(row.content) < len(later.content)
+        assert row.content.startswith(ZSTD_MAGIC)
         assert (row.article_id, row.etag) == (saved.article_id, '"v2"')
     stored = runs.load_raw_page(engine, art.url)
     assert stored is not None
