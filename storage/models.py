@@ -302,7 +302,8 @@ class RelatedLink(Base):
 
 
 class RawPage(Base):
-    """The bytes last fetched for a URL, zlib-compressed, for `reparse` and conditional GET."""
+    """The bytes last fetched for a URL, for `reparse` and conditional GET; compressed with
+    zstd (zlib before)."""
 
     __tablename__ = "raw_pages"
     id: Mapped[intpk]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from dataclasses import replace
 
 from sqlalchemy import Engine, func, select, text
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from pipeline.model import Figure, Sentence
 from scrapers.model import Block, BlockKind
 from storage import models as m
-from storage.save import save_article
+from storage import runs
+from storage.save import ZSTD_MAGIC, save_article
 from tests import factories
 
 
@@ -228,3 +230,41 @@ def test_long_article_keeps_every_row_linked_across_insert_batches(engine: Engin
             )
         ).all()
         assert sorted(ranked) == [(1, 0), (2, n - 1)]
+
+
+def test_raw_page_is_stored_compressed_and_replaced_by_a_later_fetch(engine: Engine) -> None:
+    art = factories.article()
+    first = factories.page_at(art.url, "<p>기사</p>" * 100)
+    saved = save_article(engine, art, factories.analysis(), page=first)
+    stored = runs.load_raw_page(engine, art.url)
+    assert stored is not None
+    assert stored.content == first.content
+    later = replace(factories.page_at(art.url, "<p>고친 기사</p>" * 100), headers={"ETag": '"v2"'})
+    save_article(engine, art, factories.analysis(), page=later)
+    with Session(engine) as s:
+        row = s.execute(select(m.RawPage)).scalar_one()
+        assert len(row.content) < len(later.content)
+        assert row.content.startswith(ZSTD_MAGIC)
+        assert (row.article_id, row.etag) == (saved.article_id, '"v2"')
+    stored = runs.load_raw_page(engine, art.url)
+    assert stored is not None
+    assert stored.content == later.content
+
+
+def test_raw_page_written_with_zlib_by_earlier_versions_still_loads(engine: Engine) -> None:
+    content = "<p>예전에 저장한 기사</p>".encode() * 50
+    page = factories.page_at("https://example.com/old", "")
+    with Session(engine) as s, s.begin():
+        s.add(
+            m.RawPage(
+                url=page.url,
+                final_url=page.url,
+                status=200,
+                headers={},
+                content=zlib.compress(content, 3),
+                fetched_at=page.fetched_at,
+            )
+        )
+    stored = runs.load_raw_page(engine, page.url)
+    assert stored is not None
+    assert stored.content == content
