@@ -20,7 +20,7 @@ from pipeline.analysis.rank import pagerank
 from pipeline.model import Keyword
 
 if TYPE_CHECKING:
-    from kiwipiepy import Token
+    from pipeline.analysis.sentences import Morph
 
 TOP_N = 10
 WINDOW = 3  # units this close in a sentence are linked
@@ -50,7 +50,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 
 
 def extract_keywords(
-    sentences: Sequence[Sequence[Token]],
+    sentences: Sequence[Sequence[Morph]],
     texts: Sequence[str],
     *,
     doc_freq: Mapping[str, int] | None = None,
@@ -179,7 +179,7 @@ def _textrank(per_sentence: Sequence[list[list[str]]], favoured: set[str]) -> di
     return pagerank(edges, list(nodes), prior)
 
 
-def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[str]]:
+def _runs(tokens: Sequence[Morph], text: str, modifiers: set[str]) -> list[list[str]]:
     """Runs of noun chunks in a sentence: adjacent words that are nothing but nouns.
 
     A chunk starts at the start of a word (or after punctuation): the 분기 of 3분기 and
@@ -187,11 +187,11 @@ def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[
     """
     runs: list[list[str]] = []
     run: list[str] = []
-    chunk: list[Token] = []
+    chunk: list[Morph] = []
     blocked = False  # the current word had a number or a particle: no chunk in its rest
     prev_end = -1
-    for tok in tokens:  # each Token attribute is read once: Kiwi builds it on every access
-        start, tag = tok.start, tok.tag
+    for tok in tokens:
+        _, tag, start, end = tok
         if start > prev_end:  # text between the tokens (a space, punctuation): a new word
             blocked = False
             if chunk:  # the chunk was a whole word
@@ -213,7 +213,7 @@ def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[
             run = []
             if tag == "SN" or not tag.startswith("S"):
                 blocked = True
-        prev_end = tok.end
+        prev_end = end
     if chunk:
         _close(runs, run, _unit(chunk, text, modifiers))
     elif run:
@@ -228,16 +228,15 @@ def _close(runs: list[list[str]], run: list[str], unit: str | None) -> None:
         runs.append(run)
 
 
-def _unit(chunk: Sequence[Token], text: str, modifiers: set[str]) -> str | None:
+def _unit(chunk: Sequence[Morph], text: str, modifiers: set[str]) -> str | None:
     """The chunk's text if it can be a keyword: no number, no lone syllable, no stop noun."""
-    last = chunk[-1]
-    last_tag = last.tag
-    if last_tag not in HEAD_TAGS and last.form not in MODIFIER_SUFFIXES:
+    last_form, last_tag, _, last_end = chunk[-1]
+    if last_tag not in HEAD_TAGS and last_form not in MODIFIER_SUFFIXES:
         return None
-    surface = text[chunk[0].start : last.end]
+    surface = text[chunk[0][2] : last_end]
     if any(map(str.isdigit, surface)) or surface in STOP_NOUNS:
         return None
-    if all(t.tag == "SL" for t in chunk):
+    if last_tag == "SL" and all(t[1] == "SL" for t in chunk):
         if len(surface) < MIN_LATIN or surface.islower() or not LATIN_WORD.fullmatch(surface):
             return None
         if len(surface) == MIN_LATIN and not surface.isupper():  # En, El, Of: not acronyms

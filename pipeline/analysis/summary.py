@@ -14,7 +14,7 @@ from pipeline.analysis.rank import pagerank
 from pipeline.model import Sentence
 
 if TYPE_CHECKING:
-    from kiwipiepy import Token
+    from pipeline.analysis.sentences import Morph
 
 CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "VV", "VA", "XR"})
 MIN_CONTENT = 3  # sentences with fewer content morphemes are captions or fragments
@@ -23,7 +23,7 @@ MIN_CHARS = 20
 
 def summarise(
     sentences: Sequence[Sentence],
-    tokens: Sequence[Sequence[Token]],
+    tokens: Sequence[Sequence[Morph]],
     eligible: frozenset[int],
     n: int,
 ) -> tuple[int, ...]:
@@ -33,7 +33,7 @@ def summarise(
         if s.index not in eligible or len(s.text) < MIN_CHARS or s.text in seen:
             continue  # a sentence repeated (a caption and the body) is summarised once
         seen.add(s.text)
-        bag = {(t.form, tag[:2]) for t in toks if (tag := t.tag) in CONTENT_TAGS}
+        bag = {(form, tag[:2]) for form, tag, _, _ in toks if tag in CONTENT_TAGS}
         if len(bag) >= MIN_CONTENT:
             bags[s.index] = bag
     if n <= 0 or not bags:
