@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from pipeline.analysis.rank import pagerank
 from pipeline.model import Keyword
@@ -165,18 +167,20 @@ def _reweight(
 
 def _textrank(per_sentence: Sequence[list[list[str]]], favoured: set[str]) -> dict[str, float]:
     """Unit scores: PageRank over units linked when within WINDOW of each other."""
-    edges: dict[str, dict[str, float]] = defaultdict(dict)
-    nodes: dict[str, None] = {}
+    index: dict[str, int] = {}  # unit -> node, in order of first occurrence
+    links: list[int] = []  # node pairs, flat: a link adds 1 to the weight of its edge
     for sentence_runs in per_sentence:
-        units = [u for run in sentence_runs for u in run]
+        units = [index.setdefault(u, len(index)) for run in sentence_runs for u in run]
         for i, a in enumerate(units):
-            nodes[a] = None
             for b in units[i + 1 : i + WINDOW]:
                 if a != b:
-                    edges[a][b] = edges[a].get(b, 0.0) + 1
-                    edges[b][a] = edges[b].get(a, 0.0) + 1
-    prior = {u: 1 + HEADLINE_BOOST * (u in favoured) for u in nodes}
-    return pagerank(edges, list(nodes), prior)
+                    links += (a, b)
+    n = len(index)
+    pairs = np.array(links, dtype=np.intp).reshape(-1, 2)
+    cells = np.concatenate((pairs[:, 0] * n + pairs[:, 1], pairs[:, 1] * n + pairs[:, 0]))
+    weights = np.bincount(cells, minlength=n * n).reshape(n, n).astype(float)
+    prior = [1 + HEADLINE_BOOST * (u in favoured) for u in index]
+    return dict(zip(index, pagerank(weights, prior), strict=True))
 
 
 def _runs(tokens: Sequence[Morph], text: str, modifiers: set[str]) -> list[list[str]]:

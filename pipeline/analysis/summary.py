@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from pipeline.analysis.rank import pagerank
 from pipeline.model import Sentence
 
@@ -39,16 +41,15 @@ def summarise(
     if n <= 0 or not bags:
         return ()
     nodes = list(bags)
-    edges: dict[int, dict[int, float]] = {i: {} for i in nodes}
-    log_size = {i: math.log(len(bag)) for i, bag in bags.items()}
-    for x, a in enumerate(nodes):
-        bag = bags[a]
-        for b in nodes[x + 1 :]:
-            shared = len(bag & bags[b])
+    sets = list(bags.values())
+    log_size = [math.log(len(bag)) for bag in sets]
+    weights = np.zeros((len(sets), len(sets)))
+    for x, bag in enumerate(sets):
+        for y in range(x + 1, len(sets)):
+            shared = len(bag & sets[y])
             if shared:
-                w = shared / (log_size[a] + log_size[b])
-                edges[a][b] = edges[b][a] = w
-    prior = {i: 1 / math.sqrt(rank + 1) for rank, i in enumerate(nodes)}
-    scores = pagerank(edges, nodes, prior)
+                weights[x, y] = weights[y, x] = shared / (log_size[x] + log_size[y])
+    prior = [1 / math.sqrt(rank + 1) for rank in range(len(nodes))]
+    scores = dict(zip(nodes, pagerank(weights, prior), strict=True))
     best = sorted(nodes, key=lambda i: (-scores[i], i))[:n]
     return tuple(sorted(best))
