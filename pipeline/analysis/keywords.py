@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from pipeline.analysis.rank import pagerank
 from pipeline.model import Keyword
@@ -168,17 +169,24 @@ def _reweight(
 def _textrank(per_sentence: Sequence[list[list[str]]], favoured: set[str]) -> dict[str, float]:
     """Unit scores: PageRank over units linked when within WINDOW of each other."""
     index: dict[str, int] = {}  # unit -> node, in order of first occurrence
-    links: list[int] = []  # node pairs, flat: a link adds 1 to the weight of its edge
-    for sentence_runs in per_sentence:
+    nodes: list[int] = []  # the units of all sentences, one after another
+    sentence_of: list[int] = []
+    for s, sentence_runs in enumerate(per_sentence):
         units = [index.setdefault(u, len(index)) for run in sentence_runs for u in run]
-        for i, a in enumerate(units):
-            for b in units[i + 1 : i + WINDOW]:
-                if a != b:
-                    links += (a, b)
+        nodes += units
+        sentence_of += [s] * len(units)
+    # Each link (two different units up to WINDOW - 1 apart in one sentence) adds 1 to the
+    # weight of their edge; counted with numpy, as the cells of the flattened matrix.
     n = len(index)
-    pairs = np.array(links, dtype=np.intp).reshape(-1, 2)
-    cells = np.concatenate((pairs[:, 0] * n + pairs[:, 1], pairs[:, 1] * n + pairs[:, 0]))
-    weights = np.bincount(cells, minlength=n * n).reshape(n, n).astype(float)
+    node = np.array(nodes, dtype=np.intp)
+    sentence = np.array(sentence_of, dtype=np.intp)
+    cells: list[npt.NDArray[np.intp]] = []
+    for k in range(1, WINDOW):
+        a, b = node[:-k], node[k:]
+        linked = (sentence[:-k] == sentence[k:]) & (a != b)
+        a, b = a[linked], b[linked]
+        cells += (a * n + b, b * n + a)
+    weights = np.bincount(np.concatenate(cells), minlength=n * n).reshape(n, n).astype(float)
     prior = [1 + HEADLINE_BOOST * (u in favoured) for u in index]
     return dict(zip(index, pagerank(weights, prior), strict=True))
 
