@@ -42,17 +42,18 @@ def analyze(
     from pipeline.analysis.glossary import find_glossary
     from pipeline.analysis.keywords import extract_keywords
     from pipeline.analysis.quotes import find_quotes
-    from pipeline.analysis.sentences import split_article
+    from pipeline.analysis.sentences import morphs, split_article
     from pipeline.analysis.summary import summarise
     from pipeline.figures import extract_figures
 
     if split is None:
         split = split_article(article)
     sentences = tuple(replace(s, figures=tuple(extract_figures(s.text))) for s in split.sentences)
+    tokens = morphs(split.tokens)
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]
     keywords = extract_keywords(
-        [*split.tokens, *split.extra_tokens],
+        [*tokens, *morphs(split.extra_tokens)],
         [*block_texts, *extra_texts],
         doc_freq=doc_freq,
         n_docs=n_docs,
@@ -62,9 +63,9 @@ def analyze(
     return Analysis(
         sentences=sentences,
         keywords=keywords,
-        quotes=find_quotes(sentences, split.tokens, split.body),
+        quotes=find_quotes(sentences, tokens, split.body),
         glossary=find_glossary(sentences, known_terms, extra_texts),
         evidence=find_evidence(sentences, split.body),
-        summary=summarise(sentences, split.tokens, split.body, summary_sentences),
+        summary=summarise(sentences, tokens, split.body, summary_sentences),
         version=ANALYSIS_VERSION,
     )

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
 
 from pipeline.analysis.rank import pagerank
 from pipeline.model import Keyword
 
 if TYPE_CHECKING:
-    from kiwipiepy import Token
+    from pipeline.analysis.sentences import Morph
 
 TOP_N = 10
 WINDOW = 3  # units this close in a sentence are linked
@@ -50,7 +53,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 
 
 def extract_keywords(
-    sentences: Sequence[Sequence[Token]],
+    sentences: Sequence[Sequence[Morph]],
     texts: Sequence[str],
     *,
     doc_freq: Mapping[str, int] | None = None,
@@ -165,21 +168,30 @@ def _reweight(
 
 def _textrank(per_sentence: Sequence[list[list[str]]], favoured: set[str]) -> dict[str, float]:
     """Unit scores: PageRank over units linked when within WINDOW of each other."""
-    edges: dict[str, dict[str, float]] = defaultdict(dict)
-    nodes: dict[str, None] = {}
-    for sentence_runs in per_sentence:
-        units = [u for run in sentence_runs for u in run]
-        for i, a in enumerate(units):
-            nodes[a] = None
-            for b in units[i + 1 : i + WINDOW]:
-                if a != b:
-                    edges[a][b] = edges[a].get(b, 0.0) + 1
-                    edges[b][a] = edges[b].get(a, 0.0) + 1
-    prior = {u: 1 + HEADLINE_BOOST * (u in favoured) for u in nodes}
-    return pagerank(edges, list(nodes), prior)
+    index: dict[str, int] = {}  # unit -> node, in order of first occurrence
+    nodes: list[int] = []  # the units of all sentences, one after another
+    sentence_of: list[int] = []
+    for s, sentence_runs in enumerate(per_sentence):
+        units = [index.setdefault(u, len(index)) for run in sentence_runs for u in run]
+        nodes += units
+        sentence_of += [s] * len(units)
+    # Each link (two different units up to WINDOW - 1 apart in one sentence) adds 1 to the
+    # weight of their edge; counted with numpy, as the cells of the flattened matrix.
+    n = len(index)
+    node = np.array(nodes, dtype=np.intp)
+    sentence = np.array(sentence_of, dtype=np.intp)
+    cells: list[npt.NDArray[np.intp]] = []
+    for k in range(1, WINDOW):
+        a, b = node[:-k], node[k:]
+        linked = (sentence[:-k] == sentence[k:]) & (a != b)
+        a, b = a[linked], b[linked]
+        cells += (a * n + b, b * n + a)
+    weights = np.bincount(np.concatenate(cells), minlength=n * n).reshape(n, n).astype(float)
+    prior = [1 + HEADLINE_BOOST * (u in favoured) for u in index]
+    return dict(zip(index, pagerank(weights, prior), strict=True))
 
 
-def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[str]]:
+def _runs(tokens: Sequence[Morph], text: str, modifiers: set[str]) -> list[list[str]]:
     """Runs of noun chunks in a sentence: adjacent words that are nothing but nouns.
 
     A chunk starts at the start of a word (or after punctuation): the 분기 of 3분기 and
@@ -187,11 +199,11 @@ def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[
     """
     runs: list[list[str]] = []
     run: list[str] = []
-    chunk: list[Token] = []
+    chunk: list[Morph] = []
     blocked = False  # the current word had a number or a particle: no chunk in its rest
     prev_end = -1
-    for tok in tokens:  # each Token attribute is read once: Kiwi builds it on every access
-        start, tag = tok.start, tok.tag
+    for tok in tokens:
+        _, tag, start, end = tok
         if start > prev_end:  # text between the tokens (a space, punctuation): a new word
             blocked = False
             if chunk:  # the chunk was a whole word
@@ -213,7 +225,7 @@ def _runs(tokens: Sequence[Token], text: str, modifiers: set[str]) -> list[list[
             run = []
             if tag == "SN" or not tag.startswith("S"):
                 blocked = True
-        prev_end = tok.end
+        prev_end = end
     if chunk:
         _close(runs, run, _unit(chunk, text, modifiers))
     elif run:
@@ -228,16 +240,18 @@ def _close(runs: list[list[str]], run: list[str], unit: str | None) -> None:
         runs.append(run)
 
 
-def _unit(chunk: Sequence[Token], text: str, modifiers: set[str]) -> str | None:
+def _unit(chunk: Sequence[Morph], text: str, modifiers: set[str]) -> str | None:
     """The chunk's text if it can be a keyword: no number, no lone syllable, no stop noun."""
-    last = chunk[-1]
-    last_tag = last.tag
-    if last_tag not in HEAD_TAGS and last.form not in MODIFIER_SUFFIXES:
+    last_form, last_tag, _, last_end = chunk[-1]
+    if last_tag not in HEAD_TAGS and last_form not in MODIFIER_SUFFIXES:
         return None
-    surface = text[chunk[0].start : last.end]
-    if any(map(str.isdigit, surface)) or surface in STOP_NOUNS:
+    surface = text[chunk[0][2] : last_end]
+    # Most chunks are letters only: `isalpha` rules digits out far cheaper than the scan.
+    if not surface.isalpha() and any(map(str.isdigit, surface)):
         return None
-    if all(t.tag == "SL" for t in chunk):
+    if surface in STOP_NOUNS:
+        return None
+    if last_tag == "SL" and all(t[1] == "SL" for t in chunk):
         if len(surface) < MIN_LATIN or surface.islower() or not LATIN_WORD.fullmatch(surface):
             return None
         if len(surface) == MIN_LATIN and not surface.isupper():  # En, El, Of: not acronyms

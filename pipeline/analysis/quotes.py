@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pipeline.model import Quote, Sentence
 
 if TYPE_CHECKING:
-    from kiwipiepy import Token
+    from pipeline.analysis.sentences import Morph
 
 MIN_QUOTE_CHARS = 8  # shorter quoted text is a name or a scare quote (‘뭉칫돈’)
 MAX_SPEAKER_CHARS = 40
@@ -45,7 +45,7 @@ TOPIC_FORMS = frozenset({"은", "는", "이", "가", "께서"})
 
 def find_quotes(
     sentences: Sequence[Sentence],
-    tokens: Sequence[Sequence[Token]],
+    tokens: Sequence[Sequence[Morph]],
     eligible: frozenset[int],
 ) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
@@ -55,7 +55,7 @@ def find_quotes(
     return tuple(quotes)
 
 
-def _quotes_in(sentence: Sentence, tokens: Sequence[Token]) -> list[Quote]:
+def _quotes_in(sentence: Sentence, tokens: Sequence[Morph]) -> list[Quote]:
     text = sentence.text
     direct = [
         m
@@ -82,19 +82,19 @@ def _quotes_in(sentence: Sentence, tokens: Sequence[Token]) -> list[Quote]:
     return [Quote(speaker, indirect["text"].strip(), sentence.index)]
 
 
-def _speaker_before(sentence: Sentence, tokens: Sequence[Token], limit: int) -> str | None:
+def _speaker_before(sentence: Sentence, tokens: Sequence[Morph], limit: int) -> str | None:
     particle = _first_topic(sentence, tokens, limit)
     return _clean(sentence.text[: particle[0]]) if particle else None
 
 
-def _first_topic(sentence: Sentence, tokens: Sequence[Token], limit: int) -> tuple[int, int] | None:
+def _first_topic(sentence: Sentence, tokens: Sequence[Morph], limit: int) -> tuple[int, int] | None:
     """(start, end) inside the sentence of the first topic/subject particle before `limit`."""
-    for tok in tokens:
-        start = tok.start - sentence.start
+    for form, tag, start, end in tokens:
+        start -= sentence.start
         if start >= limit:
             break
-        if tok.tag in TOPIC_TAGS and tok.form in TOPIC_FORMS and start > 0:
-            return start, start + tok.len
+        if tag in TOPIC_TAGS and form in TOPIC_FORMS and start > 0:
+            return start, end - sentence.start
     return None
 
 

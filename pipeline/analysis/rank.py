@@ -2,54 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
-
-N = TypeVar("N", bound=Hashable)
+import numpy.typing as npt
 
 DAMPING = 0.85  # TextRank's (and PageRank's) usual value
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-6
 
 
-def pagerank(
-    edges: Mapping[N, Mapping[N, float]],
-    nodes: list[N],
-    prior: Mapping[N, float] | None = None,
-) -> dict[N, float]:
-    """Scores of `nodes` (summing to 1); `edges[a][b]` is the weight between a and b.
+def pagerank(weights: npt.NDArray[np.float64], prior: Sequence[float] | None = None) -> list[float]:
+    """Scores of the graph's nodes 0 … n-1 (summing to 1); `weights[b, a]` is the weight
+    of the edge between a and b (symmetric: the graph is undirected).
 
-    `prior` biases the random jump (personalised PageRank); uniform when None. A node
-    without edges spreads its score by the random jump.
+    The callers build the matrix themselves: filling it from a mapping of edges would cost
+    a Python step per edge. `prior` (one weight per node) biases the random jump
+    (personalised PageRank); uniform when None. A node without edges spreads its score by
+    the random jump.
     """
-    n = len(nodes)
+    n = len(weights)
     if n == 0:
-        return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    # One fancy-indexed assignment instead of a Python-level store per edge.
-    targets = [index[b] for row in edges.values() for b in row]
-    sources = [index[a] for a, row in edges.items() for _ in row]
-    weights = np.zeros((n, n))
-    weights[targets, sources] = [w for row in edges.values() for w in row.values()]
+        return []
     out = weights.sum(axis=0)  # column i: what node i passes on
-    dangling = out == 0
-    transition = weights / np.where(dangling, 1.0, out)
-    jump = np.array([prior.get(node, 0.0) for node in nodes]) if prior else np.ones(n)
-    jump = jump / jump.sum() if jump.sum() > 0 else np.full(n, 1 / n)
+    dangling = np.flatnonzero(out == 0)
+    transition = weights / np.where(out == 0, 1.0, out)
+    jump = np.array(prior, dtype=float) if prior else np.ones(n)
+    total = jump.sum()
+    jump = jump / total if total > 0 else np.full(n, 1 / n)
     teleport = (1 - DAMPING) * jump
-    # Without dangling nodes their term is 0.0 * jump: adding it changes no value, so skip it.
-    has_dangling = bool(dangling.any())
+    # The loop reuses its buffers and calls numpy's functions directly (`np.add.reduce` is
+    # what `ndarray.sum` runs): for graphs this small their per-call cost is most of the work.
     score = jump.copy()
+    new = np.empty(n)
+    diff = np.empty(n)
     for _ in range(MAX_ITERATIONS):
-        spread = transition @ score
-        if has_dangling:
-            spread += score[dangling].sum() * jump
-        new = DAMPING * spread
+        np.dot(transition, score, out=new)
+        if len(dangling):
+            new += np.add.reduce(score[dangling]) * jump
+        new *= DAMPING
         new += teleport
-        done = np.abs(new - score).sum() < TOLERANCE
-        score = new
-        if done:
+        np.subtract(new, score, out=diff)
+        np.abs(diff, out=diff)
+        score, new = new, score
+        if np.add.reduce(diff) < TOLERANCE:
             break
-    return dict(zip(nodes, score.tolist(), strict=True))
+    result: list[float] = score.tolist()
+    return result

@@ -26,6 +26,10 @@ BODY_BLOCKS = frozenset({BlockKind.PARAGRAPH, BlockKind.QUOTE})
 PAIRS = (("“", "”"), ("‘", "’"), ("(", ")"), ("[", "]"), ("「", "」"), ("『", "』"))
 STRAIGHT_QUOTES = ('"',)
 
+# A token as plain values: (form, tag, start, end). Kiwi builds a new object on every read
+# of a `Token` attribute, so analysis reads each once, here, and then works on these.
+Morph = tuple[str, str, int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class Tokenised:
@@ -50,6 +54,11 @@ class SplitInProgress:
 
     def result(self) -> Tokenised:
         return _collect(self.article, self._block_ids, self._tokenising.result())
+
+
+def morphs(tokens: Sequence[Sequence[Token]]) -> list[list[Morph]]:
+    """Each sentence's tokens as `Morph`s."""
+    return [[(t.form, t.tag, t.start, t.end) for t in toks] for toks in tokens]
 
 
 def split_article(article: Article) -> Tokenised:

@@ -10,11 +10,13 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from pipeline.analysis.rank import pagerank
 from pipeline.model import Sentence
 
 if TYPE_CHECKING:
-    from kiwipiepy import Token
+    from pipeline.analysis.sentences import Morph
 
 CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "VV", "VA", "XR"})
 MIN_CONTENT = 3  # sentences with fewer content morphemes are captions or fragments
@@ -23,7 +25,7 @@ MIN_CHARS = 20
 
 def summarise(
     sentences: Sequence[Sentence],
-    tokens: Sequence[Sequence[Token]],
+    tokens: Sequence[Sequence[Morph]],
     eligible: frozenset[int],
     n: int,
 ) -> tuple[int, ...]:
@@ -33,22 +35,21 @@ def summarise(
         if s.index not in eligible or len(s.text) < MIN_CHARS or s.text in seen:
             continue  # a sentence repeated (a caption and the body) is summarised once
         seen.add(s.text)
-        bag = {(t.form, tag[:2]) for t in toks if (tag := t.tag) in CONTENT_TAGS}
+        bag = {(form, tag[:2]) for form, tag, _, _ in toks if tag in CONTENT_TAGS}
         if len(bag) >= MIN_CONTENT:
             bags[s.index] = bag
     if n <= 0 or not bags:
         return ()
     nodes = list(bags)
-    edges: dict[int, dict[int, float]] = {i: {} for i in nodes}
-    log_size = {i: math.log(len(bag)) for i, bag in bags.items()}
-    for x, a in enumerate(nodes):
-        bag = bags[a]
-        for b in nodes[x + 1 :]:
-            shared = len(bag & bags[b])
+    sets = list(bags.values())
+    log_size = [math.log(len(bag)) for bag in sets]
+    weights = np.zeros((len(sets), len(sets)))
+    for x, bag in enumerate(sets):
+        for y in range(x + 1, len(sets)):
+            shared = len(bag & sets[y])
             if shared:
-                w = shared / (log_size[a] + log_size[b])
-                edges[a][b] = edges[b][a] = w
-    prior = {i: 1 / math.sqrt(rank + 1) for rank, i in enumerate(nodes)}
-    scores = pagerank(edges, nodes, prior)
+                weights[x, y] = weights[y, x] = shared / (log_size[x] + log_size[y])
+    prior = [1 / math.sqrt(rank + 1) for rank in range(len(nodes))]
+    scores = dict(zip(nodes, pagerank(weights, prior), strict=True))
     best = sorted(nodes, key=lambda i: (-scores[i], i))[:n]
     return tuple(sorted(best))
