@@ -284,14 +284,13 @@ _articles = m.Article.__table__
 _keywords = m.Keyword.__table__
 _COUNT = select(func.count()).select_from(_articles)
 _COUNT_OTHERS = _COUNT.where(_articles.c.url != bindparam("url"))
-_DOC_FREQ = (
-    select(_keywords.c.term, func.count(func.distinct(_keywords.c.article_id)))
-    .where(_keywords.c.term.in_(bindparam("terms", expanding=True)))
-    .group_by(_keywords.c.term)
+# Plain SQL: SQLAlchemy renders an `expanding` IN list anew on every call, at a cost above
+# the query's own.
+_DOC_FREQ_SQL = (
+    f"SELECT k.term, count(DISTINCT k.article_id) FROM {m.Keyword.__tablename__} k{{join}}"
+    " WHERE k.term IN ({marks}){others} GROUP BY k.term"
 )
-_DOC_FREQ_OTHERS = _DOC_FREQ.join(_articles, _articles.c.id == _keywords.c.article_id).where(
-    _articles.c.url != bindparam("url")
-)
+_OTHERS_JOIN = f" JOIN {m.Article.__tablename__} a ON a.id = k.article_id"
 _NOTE_TERMS = select(m.GlossaryTerm.term).where(
     or_(
         select(m.GlossaryDefinition.id)
@@ -324,12 +323,18 @@ def keyword_doc_freq(
     """Stored articles (other than `exclude_url`'s) that have each term as a keyword."""
     wanted = sorted(set(terms))
     out: dict[str, int] = {}
-    query, params = (
-        (_DOC_FREQ, {}) if exclude_url is None else (_DOC_FREQ_OTHERS, {"url": exclude_url})
-    )
     with engine.connect() as conn:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for i in range(0, len(wanted), DF_BATCH):
-            rows = conn.execute(query, {**params, "terms": wanted[i : i + DF_BATCH]})
+            batch = wanted[i : i + DF_BATCH]
+            others = exclude_url is not None
+            sql = _DOC_FREQ_SQL.format(
+                join=_OTHERS_JOIN if others else "",
+                marks=", ".join([mark] * len(batch)),
+                others=f" AND a.url != {mark}" if others else "",
+            )
+            params = tuple(batch) if exclude_url is None else (*batch, exclude_url)
+            rows = conn.exec_driver_sql(sql, params)
             out.update({term: int(n) for term, n in rows})
     return out
 
