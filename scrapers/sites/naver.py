@@ -61,10 +61,12 @@ OID_RE = re.compile(r"^\d{3}$")
 AID_RE = re.compile(r"^\d{10}$")
 
 # Current layout (2021-).
-TITLE = f"descendant::h2[@id='title_area'] | descendant::h2[{has_class('media_end_head_headline')}]"
+# One search each (a union of two is two passes over the page); the body found through the
+# id attributes, not an `[@id=…]` predicate tried on every element.
+TITLE = f"descendant::h2[@id='title_area' or {has_class('media_end_head_headline')}]"
 PUBLISHED = f"descendant::span[{has_class('_ARTICLE_DATE_TIME')}]/@data-date-time"
 MODIFIED = f"descendant::span[{has_class('_ARTICLE_MODIFY_DATE_TIME')}]/@data-modify-date-time"
-BODY = "descendant::article[@id='dic_area'] | descendant::div[@id='dic_area']"
+BODY = "descendant::*/@id[. = 'dic_area']/parent::*[self::article or self::div]"
 SUMMARY = f"descendant::strong[{has_class('media_end_summary')}]"
 PHOTO = (
     f"descendant::span[{has_class('end_photo_org')}] | descendant::table[{has_class('nbd_table')}]"
