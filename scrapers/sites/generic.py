@@ -12,8 +12,9 @@ outlets the dense text agrees with the hand-checked bodies better than trafilatu
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -69,9 +70,11 @@ BYLINE_TEXT = (
     "[contains(., '@') and (contains(., '기자') or contains(., '특파원'))]"
 )
 MAX_BYLINE_CHARS = 80
-# The cheap substring test first: it leaves the other predicates almost no elements to test.
+# The cheap substring test first, on the class attributes themselves: it leaves the other
+# predicates almost no elements to test. (`descendant::*[contains(@class, 'sub')]` builds a
+# node set for every element's @class: 2.6 times the cost.)
 DECK = (
-    "descendant::body/descendant::*[contains(@class, 'sub')]"
+    "descendant::body/descendant::*/@class[contains(., 'sub')]/parent::*"
     "[self::div or self::p or self::h2 or self::h3]"
     f"[{has_class('subtitle')} or {has_class('sub_title')} or {has_class('subhead')}]"
 )
@@ -85,6 +88,8 @@ DATE_LABEL_RE = re.compile(
     r"(?P<y>(?:19|20)\d\d)[-./]\s?(?P<mo>\d\d?)[-./]\s?(?P<d>\d\d?)\.?\s+"
     r"(?:(?P<half>오전|오후|AM|PM)\s*)?(?P<h>\d\d?):(?P<mi>\d\d)(?::(?P<s>\d\d))?"
 )
+# Where a match can start ("기사입력" and "최초입력" match from their "입력" on, same groups).
+DATE_LABELS = ("입력", "등록")
 
 
 def handles(url: str) -> bool:
@@ -225,7 +230,7 @@ def _meta_author(tags: dict[str, str]) -> str | None:
 
 def _labelled_date(html: str) -> datetime | None:
     """The first "입력 2016-09-18 03:00" on the page, as KST."""
-    found = DATE_LABEL_RE.search(html)
+    found = _first_date_label(html)
     if found is None:
         return None
     hour = int(found["h"])
@@ -244,6 +249,25 @@ def _labelled_date(html: str) -> datetime | None:
         )
     except ValueError:  # 2016-13-45
         return None
+
+
+def _first_date_label(html: str) -> re.Match[str] | None:
+    """`DATE_LABEL_RE.search(html)`'s groups, the pattern tried only where a label starts.
+
+    `search` tests every character of the page (3-4 M instructions on a 75 KB page);
+    `str.find` skips to the few labels for a fifth of that.
+    """
+    for start in heapq.merge(*(_occurrences(html, label) for label in DATE_LABELS)):
+        if found := DATE_LABEL_RE.match(html, start):
+            return found
+    return None
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def _found_date(root: HtmlElement, title: str) -> datetime | None:

@@ -32,6 +32,7 @@ from scrapers.sites.base import (
     parse_document,
     reporter_name,
     text_of,
+    with_class,
 )
 from scrapers.urls import host_of, normalise_url, query_params
 
@@ -61,36 +62,39 @@ OID_RE = re.compile(r"^\d{3}$")
 AID_RE = re.compile(r"^\d{10}$")
 
 # Current layout (2021-).
-TITLE = f"descendant::h2[@id='title_area'] | descendant::h2[{has_class('media_end_head_headline')}]"
-PUBLISHED = f"descendant::span[{has_class('_ARTICLE_DATE_TIME')}]/@data-date-time"
-MODIFIED = f"descendant::span[{has_class('_ARTICLE_MODIFY_DATE_TIME')}]/@data-modify-date-time"
-BODY = "descendant::article[@id='dic_area'] | descendant::div[@id='dic_area']"
-SUMMARY = f"descendant::strong[{has_class('media_end_summary')}]"
+# One search each (a union of two is two passes over the page); the body found through the
+# id attributes, not an `[@id=…]` predicate tried on every element.
+TITLE = f"descendant::h2[@id='title_area' or {has_class('media_end_head_headline')}]"
+PUBLISHED = f"descendant::{with_class('span', '_ARTICLE_DATE_TIME')}/@data-date-time"
+MODIFIED = f"descendant::{with_class('span', '_ARTICLE_MODIFY_DATE_TIME')}/@data-modify-date-time"
+BODY = "descendant::*/@id[. = 'dic_area']/parent::*[self::article or self::div]"
+SUMMARY = f"descendant::{with_class('strong', 'media_end_summary')}"
 PHOTO = (
-    f"descendant::span[{has_class('end_photo_org')}] | descendant::table[{has_class('nbd_table')}]"
+    f"descendant::{with_class('span', 'end_photo_org')} | "
+    f"descendant::{with_class('table', 'nbd_table')}"
 )
 PHOTO_IMAGE = "descendant::img[@data-src or @src]"
-PHOTO_CAPTION = f"descendant::em[{has_class('img_desc')}]"
+PHOTO_CAPTION = f"descendant::{with_class('em', 'img_desc')}"
 BODY_JUNK = (
     "descendant::script | descendant::style | descendant::noscript | "
     f"descendant::*[{has_class('vod_player_wrap')} or {has_class('_VOD_PLAYER_WRAP')} or "
     f"{has_class('_article_video')} or {has_class('link_news')} or "
     f"{has_class('ab_related_article')}]"
 )
-JOURNALIST_NAME = f"descendant::em[{has_class('media_end_head_journalist_name')}]"
-BYLINE = f"descendant::span[{has_class('byline_s')}]"
-SECTION = f"descendant::em[{has_class('media_end_categorize_item')}]"
-ORIGINAL_LINK = f"descendant::a[{has_class('media_end_head_origin_link')}]/@href"
-RELATED_LINK = f"descendant::li[{has_class('media_end_linked_item')}]/descendant::a[@href]"
-PRESS_LOGO = f"descendant::a[{has_class('media_end_head_top_logo')}]/descendant::img/@title"
+JOURNALIST_NAME = f"descendant::{with_class('em', 'media_end_head_journalist_name')}"
+BYLINE = f"descendant::{with_class('span', 'byline_s')}"
+SECTION = f"descendant::{with_class('em', 'media_end_categorize_item')}"
+ORIGINAL_LINK = f"descendant::{with_class('a', 'media_end_head_origin_link')}/@href"
+RELATED_LINK = f"descendant::{with_class('li', 'media_end_linked_item')}/descendant::a[@href]"
+PRESS_LOGO = f"descendant::{with_class('a', 'media_end_head_top_logo')}/descendant::img/@title"
 PRESS_SUFFIX = " | 네이버"
 
 # Old layout (news.naver.com/main/read.nhn, until 2021).
 OLD_TITLE = "descendant::h3[@id='articleTitle']"
 OLD_BODY = "descendant::div[@id='articleBodyContents']"
-OLD_DATES = f"descendant::div[{has_class('sponsor')}]/descendant::span[{has_class('t11')}]"
-OLD_SECTION = f"descendant::em[{has_class('guide_categorization_item')}]"
-OLD_PRESS_LOGO = f"descendant::div[{has_class('press_logo')}]/descendant::img/@title"
+OLD_DATES = f"descendant::{with_class('div', 'sponsor')}/descendant::{with_class('span', 't11')}"
+OLD_SECTION = f"descendant::{with_class('em', 'guide_categorization_item')}"
+OLD_PRESS_LOGO = f"descendant::{with_class('div', 'press_logo')}/descendant::img/@title"
 OLD_DATE_RE = re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s*(오전|오후)\s*(\d{1,2}):(\d{2})")
 # The old layout's trailing "채널 구독 / 뉴스스탠드 구독 / 홈페이지 바로가기" line.
 SUBSCRIBE_RE = re.compile(r"채널\s*구독|뉴스스탠드\s*구독|홈페이지\s*바로가기|네이버\s*메인에서")
