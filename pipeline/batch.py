@@ -518,7 +518,6 @@ def reparse_stored(
     CPU-bound, so the pages go through `refresh_pages`, which keeps Kiwi working ahead.
     """
     from pipeline.ingest import refresh_pages
-    from pipeline.parse_ahead import MANY_PAGES
 
     progress = progress or NullProgress()
     wanted = runs.raw_page_urls(engine, urls)
@@ -527,9 +526,7 @@ def reparse_stored(
     report = ReparseReport()
     progress.start(len(wanted))
     try:
-        pages = _stored_pages(engine, wanted)
-        many = len(wanted) >= MANY_PAGES  # worth a parse process
-        for url, outcome in refresh_pages(engine, pages, settings, parse_in_child=many):
+        for url, outcome in refresh_pages(engine, _stored_pages(engine, wanted), settings):
             if isinstance(outcome, Exception):
                 report.by_status["failed"] += 1
                 report.failed_by_kind[type(outcome).__name__] += 1

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from scrapers.model import Article, Page
 
 Analyzer = Callable[..., Analysis]
-Parser = Callable[["Page"], "Article"]
 K = TypeVar("K")
 Outcome = tuple[K, "IngestResult | Exception"]
 WEB_SCHEMES = ("http", "https")
@@ -181,8 +180,6 @@ def store_pages(
     settings: Settings,
     *,
     ahead: int = 2,
-    parse_in_child: bool = False,
-    parse: Parser | None = None,
 ) -> Iterator[Outcome[K]]:
     """Parse, analyse and save many pages in order, with Kiwi tokenising ahead.
 
@@ -192,13 +189,9 @@ def store_pages(
     analysis, saving). Each item is a key with its page (or the error loading it raised);
     each result is the key with its `IngestResult` or the user error it ended in, in the
     order of the items. An article's document frequencies do not count the articles still
-    waiting beside it. With `parse_in_child` (for many pages) the parsing runs in a child
-    process ahead of this thread (`pipeline.parse_ahead`); `parse` replaces `parse_page`.
+    waiting beside it.
     """
-    run = _ingest_ahead(
-        engine, pages, settings, ahead=ahead, refresh=False, in_child=parse_in_child, parse=parse
-    )
-    for key, outcome in run:
+    for key, outcome in _ingest_ahead(engine, pages, settings, ahead=ahead, refresh=False):
         assert not isinstance(outcome, SaveResult)  # only refreshing skips the analysis
         yield key, outcome
 
@@ -209,14 +202,10 @@ def refresh_pages(
     settings: Settings,
     *,
     ahead: int = 2,
-    parse_in_child: bool = False,
 ) -> Iterator[tuple[K, SaveResult | Exception]]:
     """`store_pages` for pages stored before: as `refresh_page` does, an unchanged article
     only has its raw page refreshed, without analysis."""
-    run = _ingest_ahead(
-        engine, pages, settings, ahead=ahead, refresh=True, in_child=parse_in_child, parse=None
-    )
-    for key, outcome in run:
+    for key, outcome in _ingest_ahead(engine, pages, settings, ahead=ahead, refresh=True):
         yield key, outcome.save if isinstance(outcome, IngestResult) else outcome
 
 
@@ -235,14 +224,11 @@ def _ingest_ahead(
     *,
     ahead: int,
     refresh: bool,
-    in_child: bool,
-    parse: Parser | None,
 ) -> Iterator[tuple[K, IngestResult | SaveResult | Exception]]:
     from collections import deque
 
     from pipeline.analysis.sentences import SplitInProgress
     from pipeline.errors import USER_ERRORS
-    from pipeline.parse_ahead import parsed_pages
     from scrapers.parse import parse_page
 
     def finish(
@@ -260,12 +246,12 @@ def _ingest_ahead(
         return key, IngestResult(article, analysis, saved)
 
     window: deque[tuple[K, _Waiting | SaveResult | Exception]] = deque()
-    for key, parsed in parsed_pages(pages, in_child=in_child, parse=parse or parse_page):
-        if isinstance(parsed, Exception):
-            window.append((key, parsed))
+    for key, page in pages:
+        if isinstance(page, Exception):
+            window.append((key, page))
             continue
-        page, article = parsed
         try:
+            article = parse_page(page)
             unchanged = _refresh_if_unchanged(engine, page, article) if refresh else None
         except USER_ERRORS as exc:
             window.append((key, exc))

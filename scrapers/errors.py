@@ -19,20 +19,6 @@ from __future__ import annotations
 class ScraperError(Exception):
     """Base of every error a user or the network can cause in scrapers."""
 
-    def __reduce__(self) -> tuple[object, ...]:
-        # Subclasses take other arguments than their message, which pickle's default
-        # (calling the class with `args`) would pass wrongly: rebuild from the state.
-        return (_rebuilt, (type(self), self.args, self.__dict__))
-
-
-def _rebuilt(
-    cls: type[ScraperError], args: tuple[object, ...], state: dict[str, object]
-) -> ScraperError:
-    error = cls.__new__(cls)
-    Exception.__init__(error, *args)
-    error.__dict__.update(state)
-    return error
-
 
 class FetchError(ScraperError):
     def __init__(self, url: str, reason: str, status: int | None = None) -> None:

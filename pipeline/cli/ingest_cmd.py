@@ -55,7 +55,6 @@ def ingest(
     """
     from pipeline.errors import USER_ERRORS
     from pipeline.ingest import load_page, store_pages
-    from pipeline.parse_ahead import MANY_PAGES
     from storage import db as storage_db
 
     if as_json and as_note:
@@ -77,9 +76,7 @@ def ingest(
                 yield target, exc
 
     failed = 0
-    many = len(targets) >= MANY_PAGES  # worth a parse process
-    run = store_pages(engine, loaded(), conf, parse_in_child=many)
-    for i, (target, result) in enumerate(run):
+    for i, (target, result) in enumerate(store_pages(engine, loaded(), conf)):
         try:
             if isinstance(result, Exception):
                 raise result

@@ -316,29 +316,3 @@ def test_cli_summary_and_note(sqlite_url: str) -> None:
     assert again.exit_code == 0, again.output
     assert again.output.startswith(f"# {TITLE}\n")
     assert "[국내 AI 스타트업 투자 급증…생성형 AI에 뭉칫돈 - 한국경제]" in again.output
-
-
-def test_cli_many_targets_come_out_in_order_each_as_alone(sqlite_url: str, tmp_path: Path) -> None:
-    """So many targets that their pages are parsed in a child process: every target still
-    gets its own line, in order, the same as ingested alone, and a failure is one line."""
-    from pipeline.parse_ahead import MANY_PAGES
-    from tests.pipeline.test_ingest_refresh import ARTICLE_PAGES
-
-    missing = tmp_path / "missing.html"
-    targets = [*ARTICLE_PAGES, missing]
-    targets += ARTICLE_PAGES * -(-(MANY_PAGES - len(targets)) // len(ARTICLE_PAGES))
-    assert len(targets) >= MANY_PAGES
-    result = newsnote("ingest", "--db", sqlite_url, "--json", *map(str, targets))
-    assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"newsnote: error: no such file: {missing}"]
-    records = [json.loads(line) for line in result.stdout.splitlines()]
-    found = [t for t in targets if t != missing]
-    assert [r["status"] for r in records] == ["new"] * len(ARTICLE_PAGES) + ["unchanged"] * (
-        len(found) - len(ARTICLE_PAGES)
-    )
-    by_target: dict[Path, dict[str, object]] = {}
-    for target, record in zip(found, records, strict=True):
-        first = by_target.setdefault(target, record)
-        assert (record["title"], record["summary"]) == (first["title"], first["summary"])
-    alone = newsnote("ingest", "--db", f"sqlite:///{tmp_path / 'alone.db'}", "--json", str(PAGE))
-    assert json.loads(alone.stdout)["summary"] == by_target[PAGE]["summary"]
