@@ -12,6 +12,7 @@ from pipeline.figures.numerals import (
     BIG_UNITS,
     DAY_WORDS,
     Number,
+    parse_digits,
     parse_korean_number,
     parse_native,
     parse_sino,
@@ -27,6 +28,7 @@ MAX_HOUR = 24
 YEAR_MIN, YEAR_MAX = 1000, 2999
 HANGUL = re.compile(r"[가-힣]")
 LETTER_BEFORE = re.compile(r"[A-Za-z가-힣\d.,/:_\-]$")
+PLAIN_DIGITS = re.compile(r"[\d,.]+")
 SPACED_TAIL = re.compile(r"\s\d[\d,]*$")
 FROM = re.compile(r"부터\s?")
 SPACED_DAE = re.compile(r"\s대(?![가-힣])")
@@ -76,7 +78,7 @@ def _scan(s: str) -> list[Draft]:
     drafts: list[Draft] = []
     pos = 0
     while (match := p.CORE.search(s, pos)) is not None:
-        draft = _figure_at(s, match.start())
+        draft = _figure_at(s, match.start(), core_match=match)
         if draft is None:
             pos = match.end()
             continue
@@ -115,12 +117,21 @@ def has_big_unit(text: str) -> bool:
     return any(c in BIG_UNITS for c in text)
 
 
-def _core_at(s: str, pos: int) -> tuple[Decimal, int, bool, int] | None:
-    """(value, end, has big unit, multiplier of the trailing big unit) for a numeral at pos."""
-    match = p.CORE.match(s, pos)
+def _core_at(
+    s: str, pos: int, match: re.Match[str] | None = None
+) -> tuple[Decimal, int, bool, int] | None:
+    """(value, end, has big unit, multiplier of the trailing big unit) for a numeral at pos;
+    `match` is `p.CORE.match(s, pos)` when the caller already has it."""
     if match is None:
-        return None
-    text = valid_prefix(match.group())
+        match = p.CORE.match(s, pos)
+        if match is None:
+            return None
+    text = match.group()
+    if PLAIN_DIGITS.fullmatch(text):
+        # Most numerals: no units to validate or multiply (same result as the general path).
+        digits = parse_digits(text)
+        return None if digits is None else (Decimal(0) + digits, match.end(), False, 1)
+    text = valid_prefix(text)
     tail = SPACED_TAIL.search(text)
     if tail is not None and has_big_unit(text) and re.match(DATE_UNIT_AFTER, s[pos + len(text) :]):
         text = text[: tail.start()]  # `5억 2023년`: the year is not part of the amount
@@ -139,8 +150,10 @@ def _core_at(s: str, pos: int) -> tuple[Decimal, int, bool, int] | None:
     return value, end, has_big, trailing
 
 
-def _figure_at(s: str, pos: int, in_range: bool = False) -> Draft | None:
-    core = _core_at(s, pos)
+def _figure_at(
+    s: str, pos: int, in_range: bool = False, core_match: re.Match[str] | None = None
+) -> Draft | None:
+    core = _core_at(s, pos, core_match)
     if core is None:
         return None
     value, end, has_big, trailing = core

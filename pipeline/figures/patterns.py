@@ -187,9 +187,10 @@ COMPILED_UNITS: tuple[tuple[re.Pattern[str], FigureKind, str | None], ...] = tup
     (re.compile((r"\s?" if space else "") + rf"(?:{pattern})"), kind, unit)
     for pattern, kind, unit, space in UNIT_RULES
 )
-# Every rule as one alternation, rule i in group i + 1 (the rules have no groups of their own):
-# the first rule that matches at a position, in one call.
-ANY_UNIT = re.compile("|".join(f"({rule.pattern})" for rule, _, _ in COMPILED_UNITS))
+# Every rule as one alternation, rule i followed by the empty group i + 1 (the rules have no
+# groups of their own): the first rule that matches at a position, in one call. The group
+# comes after the rule so that a branch starting with a literal is skipped at its first char.
+ANY_UNIT = re.compile("|".join(f"(?:{rule.pattern})()" for rule, _, _ in COMPILED_UNITS))
 
 # Date continuations after a number (year, month, day, quarter, time).
 YEAR_TAIL = re.compile(
