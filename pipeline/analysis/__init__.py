@@ -42,18 +42,18 @@ def analyze(
     from pipeline.analysis.glossary import find_glossary
     from pipeline.analysis.keywords import extract_keywords
     from pipeline.analysis.quotes import find_quotes
-    from pipeline.analysis.sentences import morphs, split_article
+    from pipeline.analysis.sentences import split_article
     from pipeline.analysis.summary import summarise
     from pipeline.figures import extract_figures
 
     if split is None:
         split = split_article(article)
     sentences = tuple(replace(s, figures=tuple(extract_figures(s.text))) for s in split.sentences)
-    tokens = morphs(split.tokens)
+    tokens = split.tokens
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]
     keywords = extract_keywords(
-        [*tokens, *morphs(split.extra_tokens)],
+        [*tokens, *split.extra_tokens],
         [*block_texts, *extra_texts],
         doc_freq=doc_freq,
         n_docs=n_docs,
