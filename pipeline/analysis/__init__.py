@@ -8,10 +8,9 @@ Kiwi is loaded on the first call, never at import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pipeline.model import Analysis
+from pipeline.model import Analysis, Sentence
 from scrapers.model import Article
 
 if TYPE_CHECKING:
@@ -48,7 +47,11 @@ def analyze(
 
     if split is None:
         split = split_article(article)
-    sentences = tuple(replace(s, figures=tuple(extract_figures(s.text))) for s in split.sentences)
+    # Built directly: `dataclasses.replace` costs several times more per sentence.
+    sentences = tuple(
+        Sentence(s.index, s.block_index, s.start, s.end, s.text, tuple(extract_figures(s.text)))
+        for s in split.sentences
+    )
     tokens = split.tokens
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]
