@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -85,14 +87,24 @@ class Tokenising:
 
     def __init__(self, texts: Sequence[str]) -> None:
         kiwi = get_kiwi()
+        # Without `split_sents`: Kiwi splits all the same, and kiwipiepy's grouping by
+        # sentence (a Python lambda per token) is left to `sentences_of`.
         self._batches: list[Any] = [
-            kiwi.tokenize(list(texts[i : i + SUBMIT_BATCH]), split_sents=True)
+            kiwi.tokenize(list(texts[i : i + SUBMIT_BATCH]))
             for i in range(0, len(texts), SUBMIT_BATCH)
         ]
 
-    def result(self) -> list[list[list[Token]]]:
-        """For each text: its sentences, each a list of tokens (offsets inside that text)."""
-        return [list(sents) for batch in self._batches for sents in batch]
+    def result(self) -> list[list[Token]]:
+        """For each text: its tokens (offsets inside that text), for `sentences_of`."""
+        return [tokens for batch in self._batches for tokens in batch]
+
+
+_sentence_of = attrgetter("sent_position")
+
+
+def sentences_of(tokens: Iterable[Token]) -> list[list[Token]]:
+    """A text's tokens grouped into its sentences, as `tokenize(..., split_sents=True)` does."""
+    return [list(group) for _, group in groupby(tokens, key=_sentence_of)]
 
 
 def tokenize_split(texts: Sequence[str]) -> list[list[list[Token]]]:
@@ -101,7 +113,7 @@ def tokenize_split(texts: Sequence[str]) -> list[list[list[Token]]]:
     Batched calls: Kiwi splits sentences and analyses them in the same pass, spread over
     its worker threads, which is faster than one call per text or one joined string.
     """
-    return Tokenising(texts).result()
+    return [sentences_of(tokens) for tokens in Tokenising(texts).result()]
 
 
 def tokenize_many(texts: Sequence[str]) -> list[list[Token]]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from pipeline.analysis.kiwi import Tokenising
+from pipeline.analysis.kiwi import Tokenising, sentences_of
 from pipeline.model import Sentence
 from scrapers.model import Article, BlockKind
 
@@ -29,6 +30,9 @@ STRAIGHT_QUOTES = ('"',)
 # A token as plain values: (form, tag, start, end). Kiwi builds a new object on every read
 # of a `Token` attribute, so analysis reads each once, here, and then works on these.
 Morph = tuple[str, str, int, int]
+# Reading the attributes from C is cheaper than a comprehension; indexing a `Token` (its
+# sequence protocol) costs several times more than all four attributes.
+_morph = attrgetter("form", "tag", "start", "end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +40,9 @@ class Tokenised:
     """An article's sentences with each sentence's tokens (offsets inside its block)."""
 
     sentences: tuple[Sentence, ...]
-    tokens: tuple[tuple[Token, ...], ...]  # parallel to `sentences`
+    tokens: tuple[tuple[Morph, ...], ...]  # parallel to `sentences`
     body: frozenset[int]  # indices of sentences in paragraph / quote blocks
-    extra_tokens: tuple[tuple[Token, ...], ...]  # title and subheadings, for keywords
+    extra_tokens: tuple[tuple[Morph, ...], ...]  # title and subheadings, for keywords
 
 
 class SplitInProgress:
@@ -56,34 +60,27 @@ class SplitInProgress:
         return _collect(self.article, self._block_ids, self._tokenising.result())
 
 
-def morphs(tokens: Sequence[Sequence[Token]]) -> list[list[Morph]]:
-    """Each sentence's tokens as `Morph`s."""
-    return [[(t.form, t.tag, t.start, t.end) for t in toks] for toks in tokens]
-
-
 def split_article(article: Article) -> Tokenised:
     """Split and tokenise every sentence-bearing block, plus title and deck, in one go."""
     return SplitInProgress(article).result()
 
 
 def _collect(
-    article: Article, block_ids: Sequence[int], analysed: Sequence[Sequence[Sequence[Token]]]
+    article: Article, block_ids: Sequence[int], analysed: Sequence[Sequence[Token]]
 ) -> Tokenised:
     sentences: list[Sentence] = []
-    tokens: list[tuple[Token, ...]] = []
+    tokens: list[tuple[Morph, ...]] = []
     body: set[int] = set()
-    for block_index, sents in zip(block_ids, analysed, strict=False):
+    for block_index, block_tokens in zip(block_ids, analysed, strict=False):
         block = article.blocks[block_index]
-        for start, end, toks in _spans(block.text, sents):
+        for start, end, toks in _spans(block.text, sentences_of(block_tokens)):
             if block.kind in BODY_BLOCKS:
                 body.add(len(sentences))
             sentences.append(
                 Sentence(len(sentences), block_index, start, end, block.text[start:end])
             )
-            tokens.append(toks)
-    extra_tokens = tuple(
-        tuple(tok for sent in sents for tok in sent) for sents in analysed[len(block_ids) :]
-    )
+            tokens.append(tuple(map(_morph, toks)))
+    extra_tokens = tuple(tuple(map(_morph, toks)) for toks in analysed[len(block_ids) :])
     return Tokenised(tuple(sentences), tuple(tokens), frozenset(body), extra_tokens)
 
 
