@@ -37,6 +37,11 @@ class Sentence:
     text: str
     figures: tuple[Figure, ...] = ()
 
+    def with_figures(self, figures: tuple[Figure, ...]) -> Sentence:
+        # Built directly: `dataclasses.replace` costs several times more, once per sentence.
+        # A new field must be added here too.
+        return Sentence(self.index, self.block_index, self.start, self.end, self.text, figures)
+
 
 @dataclass(frozen=True, slots=True)
 class Keyword:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from pipeline.model import Analysis, Sentence
+from pipeline.model import Analysis
 from scrapers.model import Article
 
 if TYPE_CHECKING:
@@ -47,11 +47,7 @@ def analyze(
 
     if split is None:
         split = split_article(article)
-    # Built directly: `dataclasses.replace` costs several times more per sentence.
-    sentences = tuple(
-        Sentence(s.index, s.block_index, s.start, s.end, s.text, tuple(extract_figures(s.text)))
-        for s in split.sentences
-    )
+    sentences = tuple(s.with_figures(tuple(extract_figures(s.text))) for s in split.sentences)
     tokens = split.tokens
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]
