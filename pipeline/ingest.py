@@ -26,7 +26,7 @@ from pipeline.errors import InputError
 from pipeline.model import Analysis
 from pipeline.settings import Settings, fetch_config_for
 from storage import models as m
-from storage.db import for_reads
+from storage.db import for_reads, param_mark, placeholders
 from storage.save import SaveResult, save_article
 
 if TYPE_CHECKING:
@@ -311,18 +311,16 @@ def keyword_doc_freq(
     """Stored articles (other than `exclude_url`'s) that have each term as a keyword."""
     wanted = sorted(set(terms))
     out: dict[str, int] = {}
+    others = () if exclude_url is None else (exclude_url,)
     with _connection(db) as conn:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for i in range(0, len(wanted), DF_BATCH):
             batch = wanted[i : i + DF_BATCH]
-            others = exclude_url is not None
             sql = _DOC_FREQ_SQL.format(
                 join=_OTHERS_JOIN if others else "",
-                marks=", ".join([mark] * len(batch)),
-                others=f" AND a.url != {mark}" if others else "",
+                marks=placeholders(conn, len(batch)),
+                others=f" AND a.url != {param_mark(conn)}" if others else "",
             )
-            params = tuple(batch) if exclude_url is None else (*batch, exclude_url)
-            rows = conn.exec_driver_sql(sql, params)
+            rows = conn.exec_driver_sql(sql, (*batch, *others))
             out.update({term: int(n) for term, n in rows})
     return out
 

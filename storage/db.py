@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -97,6 +97,16 @@ def for_reads(engine: Engine) -> Engine:
     """The same engine (and pool) for transactions that only read: on SQLite they begin
     with a plain BEGIN, which in WAL mode neither waits for nor blocks the writer."""
     return engine.execution_options(**{READS_ONLY: True})
+
+
+def placeholders(conn: Connection, n: int) -> str:
+    """`?, ?, …` (n marks) in the driver's parameter style, for SQL run on the driver."""
+    return ", ".join([param_mark(conn)] * n)
+
+
+def param_mark(conn: Connection) -> str:
+    """The driver's mark for one parameter: `?` (sqlite3) or `%s` (psycopg)."""
+    return {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -38,6 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import models as m
+from storage.db import param_mark, placeholders
 from storage.inputs import AnalysisIn, ArticleIn, PageIn
 from storage.models import utcnow
 
@@ -253,7 +254,7 @@ class _Insert:
     def many(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         if rows:
             with closing(conn.connection.cursor()) as cursor:
-                cursor.executemany(self._into + _placeholders(conn, len(self.columns)), rows)
+                cursor.executemany(self._into + f"({placeholders(conn, len(self.columns))})", rows)
 
     def returning_ids(
         self, conn: Connection, rows: Sequence[tuple[Any, ...]], key: tuple[str, ...]
@@ -266,7 +267,7 @@ class _Insert:
         row_key = itemgetter(*(self.columns.index(k) for k in key))
         returned_key = itemgetter(*range(len(key)))  # RETURNING gives the key, then the id
         returning = ", ".join(f'"{k}"' for k in key)
-        row = _placeholders(conn, len(self.columns))
+        row = f"({placeholders(conn, len(self.columns))})"
         ids: dict[Any, int] = {}
         with closing(conn.connection.cursor()) as cursor:
             for i in range(0, len(rows), IN_BATCH):
@@ -277,19 +278,13 @@ class _Insert:
         return [ids[row_key(r)] for r in rows]
 
 
-def _placeholders(conn: Connection, n: int) -> str:
-    """`(?, ?, …)` in the driver's parameter style."""
-    mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
-    return f"({', '.join([mark] * n)})"
-
-
 def _run(
     conn: Connection, sql: str, params: Sequence[Any] = (), *, many: bool = False
 ) -> Sequence[Any]:
     """`sql`, its parameters marked `?`, on the driver's cursor (see `_Insert`); its rows.
     With `many`, once for each tuple of `params`."""
-    if conn.dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")  # our own SQL: no `?` or `%` but the marks
+    if (mark := param_mark(conn)) != "?":
+        sql = sql.replace("?", mark)  # our own SQL: no `?` or `%` but the marks
     with closing(conn.connection.cursor()) as cursor:
         if many:
             cursor.executemany(sql, params)

@@ -48,11 +48,10 @@ def analyze(
     if split is None:
         split = split_article(article)
     sentences = tuple(s.with_figures(tuple(extract_figures(s.text))) for s in split.sentences)
-    tokens = split.tokens
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]
     keywords = extract_keywords(
-        [*tokens, *split.extra_tokens],
+        [*split.tokens, *split.extra_tokens],
         [*block_texts, *extra_texts],
         doc_freq=doc_freq,
         n_docs=n_docs,
@@ -62,9 +61,9 @@ def analyze(
     return Analysis(
         sentences=sentences,
         keywords=keywords,
-        quotes=find_quotes(sentences, tokens, split.body),
+        quotes=find_quotes(sentences, split.tokens, split.body),
         glossary=find_glossary(sentences, known_terms, extra_texts),
         evidence=find_evidence(sentences, split.body),
-        summary=summarise(sentences, tokens, split.body, summary_sentences),
+        summary=summarise(sentences, split.tokens, split.body, summary_sentences),
         version=ANALYSIS_VERSION,
     )
