@@ -273,12 +273,16 @@ _keywords = m.Keyword.__table__
 _COUNT = select(func.count()).select_from(_articles)
 _COUNT_OTHERS = _COUNT.where(_articles.c.url != bindparam("url"))
 # Plain SQL: SQLAlchemy renders an `expanding` IN list anew on every call, at a cost above
-# the query's own.
+# the query's own. Read from the (term, article_id) index alone; the excluded article is
+# found once, by its URL, rather than by joining every keyword row to its article.
 _DOC_FREQ_SQL = (
-    f"SELECT k.term, count(DISTINCT k.article_id) FROM {m.Keyword.__tablename__} k{{join}}"
-    " WHERE k.term IN ({marks}){others} GROUP BY k.term"
+    f"SELECT term, count(DISTINCT article_id) FROM {m.Keyword.__tablename__}"
+    " WHERE term IN ({marks}){others} GROUP BY term"
 )
-_OTHERS_JOIN = f" JOIN {m.Article.__tablename__} a ON a.id = k.article_id"
+_OTHERS = (
+    " AND article_id != coalesce("
+    f"(SELECT id FROM {m.Article.__tablename__} WHERE url = {{mark}}), -1)"
+)
 _NOTE_TERMS = select(m.GlossaryTerm.term).where(
     or_(
         select(m.GlossaryDefinition.id)
@@ -316,9 +320,8 @@ def keyword_doc_freq(
         for i in range(0, len(wanted), DF_BATCH):
             batch = wanted[i : i + DF_BATCH]
             sql = _DOC_FREQ_SQL.format(
-                join=_OTHERS_JOIN if others else "",
                 marks=placeholders(conn, len(batch)),
-                others=f" AND a.url != {param_mark(conn)}" if others else "",
+                others=_OTHERS.format(mark=param_mark(conn)) if others else "",
             )
             rows = conn.exec_driver_sql(sql, (*batch, *others))
             out.update({term: int(n) for term, n in rows})

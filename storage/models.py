@@ -186,11 +186,17 @@ class Highlight(Base):
 
 class Keyword(Base):
     __tablename__ = "keywords"
-    # the keyword reports count distinct articles per term over a period
-    __table_args__ = (Index("ix_keywords_article_id_term", "article_id", "term"),)
+    # (article_id, term): an article's keywords, and the keyword reports' distinct articles
+    # per term over a period. (term, article_id): the document frequencies analysis reads
+    # for every article ingested, answered from the index alone. Together they cover every
+    # lookup by article or by term, so neither column has an index of its own.
+    __table_args__ = (
+        Index("ix_keywords_article_id_term", "article_id", "term"),
+        Index("ix_keywords_term_article_id", "term", "article_id"),
+    )
     id: Mapped[intpk]
-    article_id: Mapped[article_fk]
-    term: Mapped[str] = mapped_column(index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    term: Mapped[str]
     score: Mapped[float] = mapped_column(Float)
     rank: Mapped[int]
 
