@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from scrapers.files import page_from_file
 from scrapers.parse import parse_page
-from scrapers.sites.base import parse_document
+from scrapers.sites.base import KST, parse_document
 from scrapers.sites.dense_text import dense_blocks, prose_chars
 
 PARAGRAPHS = [
@@ -64,6 +65,13 @@ def test_link_heavy_article_still_parses_through_the_fallback(corpus: Path) -> N
     )
     assert article.site == "generic"
     assert "경향신문 독자들은 어떤 뉴스를 가장 많이 봤을까요" in article.body_text
+    # Only the text is trafilatura's: the metadata comes from the page's tags, as on pages
+    # with a dense body (the outlet from <title>'s "… - 경향 ‘향이네’", not the host name).
+    assert article.title == "[가지가지뉴스]9월 셋째주 경향 독자들이 가장 많이 본 뉴스"
+    assert article.press == "경향 ‘향이네’"
+    assert article.section == "가지가지뉴스"
+    assert article.published_at == datetime(2016, 9, 27, 9, 32, tzinfo=KST)
+    assert [a.name for a in article.authors] == ["박홍두"]
 
 
 def test_prose_chars_counts_what_a_word_character_search_counts() -> None:
