@@ -269,19 +269,18 @@ def _ingest_ahead(
 # Built once: building a statement costs more than SQLite takes to run these.
 
 _articles = m.Article.__table__
-_keywords = m.Keyword.__table__
 _COUNT = select(func.count()).select_from(_articles)
 _COUNT_OTHERS = _COUNT.where(_articles.c.url != bindparam("url"))
 # Plain SQL: SQLAlchemy renders an `expanding` IN list anew on every call, at a cost above
-# the query's own. Read from the (term, article_id) index alone; the excluded article is
-# found once, by its URL, rather than by joining every keyword row to its article.
+# the query's own. One row per term from the counts triggers keep (migration 0005); the
+# excluded article takes away its own keyword, found through the (term, article_id) index.
 _DOC_FREQ_SQL = (
-    f"SELECT term, count(DISTINCT article_id) FROM {m.Keyword.__tablename__}"
-    " WHERE term IN ({marks}){others} GROUP BY term"
+    f"SELECT term, articles{{others}} FROM {m.KeywordTerm.__tablename__} WHERE term IN ({{marks}})"
 )
 _OTHERS = (
-    " AND article_id != coalesce("
-    f"(SELECT id FROM {m.Article.__tablename__} WHERE url = {{mark}}), -1)"
+    f" - (SELECT count(*) FROM {m.Keyword.__tablename__} k"
+    f" WHERE k.term = {m.KeywordTerm.__tablename__}.term AND k.article_id ="
+    f" (SELECT id FROM {m.Article.__tablename__} WHERE url = {{mark}}))"
 )
 _NOTE_TERMS = select(m.GlossaryTerm.term).where(
     or_(
@@ -323,8 +322,8 @@ def keyword_doc_freq(
                 marks=placeholders(conn, len(batch)),
                 others=_OTHERS.format(mark=param_mark(conn)) if others else "",
             )
-            rows = conn.exec_driver_sql(sql, (*batch, *others))
-            out.update({term: int(n) for term, n in rows})
+            rows = conn.exec_driver_sql(sql, (*others, *batch))
+            out.update({term: int(n) for term, n in rows if n})
     return out
 
 

@@ -201,6 +201,20 @@ class Keyword(Base):
     rank: Mapped[int]
 
 
+class KeywordTerm(Base):
+    """How many articles have each term as a keyword: the document frequencies analysis
+    reads for every article, one row per term however large the store grows.
+
+    Kept by triggers on `keywords` (migration 0005), so every write counts, a cascade from
+    a deleted article or a hand-written statement included. An article has a term at most
+    once among its keywords, so keyword rows and articles count alike.
+    """
+
+    __tablename__ = "keyword_terms"
+    term: Mapped[str] = mapped_column(primary_key=True)
+    articles: Mapped[int]
+
+
 class Figure(Base):
     __tablename__ = "figures"
     __table_args__ = (Index("ix_figures_kind_unit", "kind", "unit"),)

@@ -99,6 +99,7 @@ def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin:
     }
     new_id = conn.execute(_insert_article(conn.dialect.name), values).scalar_one_or_none()
     if new_id is not None:
+        _lock_keyword_counts(conn, None, analysis)
         _insert_derived(conn, new_id, article, analysis)
         _run(conn, _LINK_RELATED, (new_id, article.url))
         return SaveResult(new_id, "new", 1)
@@ -123,9 +124,27 @@ def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin:
             "title": article.title,
         },
     )
+    _lock_keyword_counts(conn, row.id, analysis)
     delete_derived(conn, row.id)
     _insert_derived(conn, row.id, article, analysis)
     return SaveResult(row.id, "changed", revision)
+
+
+def _lock_keyword_counts(conn: Connection, article_id: int | None, analysis: AnalysisIn) -> None:
+    """On PostgreSQL, lock the `keyword_terms` rows of every term this save deletes or adds,
+    all at once in term order, before the triggers on `keywords` update them one by one.
+
+    Taken one by one, old terms as they are deleted and then new ones as they are inserted,
+    concurrent saves sharing terms locked them in different orders and deadlocked. SQLite
+    runs one write transaction at a time (BEGIN IMMEDIATE), so it needs no lock.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    terms = {k.term for k in analysis.keywords}
+    if article_id is not None:
+        terms.update(conn.execute(_ARTICLE_TERMS, {"article_id": article_id}).scalars())
+    if terms:
+        conn.execute(_LOCK_TERMS, [{"term": t, "articles": 0} for t in sorted(terms)])
 
 
 def delete_derived(session: Session | Connection, article_id: int) -> None:
@@ -323,6 +342,14 @@ _FIGURES = _Insert(
     ),
 )
 _KEYWORDS = _Insert(m.Keyword, ("article_id", "term", "score", "rank"))
+_ARTICLE_TERMS = select(_table(m.Keyword).c.term).where(
+    _table(m.Keyword).c.article_id == bindparam("article_id")
+)
+# A new term's row with no articles yet; an existing one updated to itself: either way the
+# row is this transaction's until it ends.
+_LOCK_TERMS = postgresql.insert(_table(m.KeywordTerm)).on_conflict_do_update(
+    index_elements=["term"], set_={"articles": _table(m.KeywordTerm).c.articles}
+)
 _QUOTES = _Insert(m.Quote, ("article_id", "sentence_id", "speaker", "text"))
 _HIGHLIGHTS = _Insert(m.Highlight, ("article_id", "sentence_id", "source", "rank", "text"))
 _EVIDENCE = _Insert(m.Evidence, ("article_id", "sentence_id", "position", "source", "text"))

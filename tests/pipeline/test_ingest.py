@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,10 +28,13 @@ from pipeline.ingest import (
     known_glossary_terms,
     store_page,
 )
+from pipeline.model import Keyword
 from pipeline.settings import Settings
 from scrapers.errors import FetchError, NotAnArticle
 from scrapers.files import page_from_file
 from storage import models as m
+from storage.save import save_article
+from tests import factories
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackServer, raw
 
@@ -175,6 +179,42 @@ def test_keyword_document_frequencies(engine: Engine) -> None:
     assert keyword_doc_freq(engine, [term], exclude_url=PAGE_URL) == {}
     assert count_articles(engine) == 1
     assert count_articles(engine, exclude_url=PAGE_URL) == 0
+
+
+def test_document_frequencies_follow_saves_changes_and_deletions(engine: Engine) -> None:
+    # The counts are kept as keywords are written (migration 0005's triggers), not counted
+    # per query: a changed article's old keywords and a deleted article's cascade count too.
+
+    urls = [
+        f"https://n.news.naver.com/mnews/article/015/{9_000_000_000 + i:010d}" for i in range(3)
+    ]
+    for url in urls:
+        save_article(engine, factories.article(url=url), factories.analysis())
+    assert keyword_doc_freq(engine, ["엔비디아", "트웰브랩스", "앤스로픽"]) == {
+        "엔비디아": 3,
+        "트웰브랩스": 3,
+    }
+    assert keyword_doc_freq(engine, ["엔비디아"], exclude_url=urls[0]) == {"엔비디아": 2}
+
+    changed = replace(
+        factories.analysis(version="t2"),
+        keywords=(Keyword("앤스로픽", 0.9, 1), Keyword("엔비디아", 0.5, 2)),
+    )
+    assert save_article(engine, factories.article(url=urls[0]), changed).status == "changed"
+    assert keyword_doc_freq(engine, ["엔비디아", "트웰브랩스", "앤스로픽"]) == {
+        "엔비디아": 3,
+        "트웰브랩스": 2,
+        "앤스로픽": 1,
+    }
+    assert keyword_doc_freq(engine, ["앤스로픽"], exclude_url=urls[0]) == {}
+
+    with Session(engine) as s, s.begin():
+        s.execute(m.Article.__table__.delete().where(m.Article.url == urls[1]))
+    assert keyword_doc_freq(engine, ["엔비디아", "트웰브랩스", "앤스로픽"]) == {
+        "엔비디아": 2,
+        "트웰브랩스": 1,
+        "앤스로픽": 1,
+    }
 
 
 def test_glossary_terms_from_notes_are_linked_when_mentioned(engine: Engine) -> None:
