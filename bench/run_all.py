@@ -63,7 +63,7 @@ SUBPROCESS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
     ("bench_reports", (("--articles", "5000"), ("--repeat", "3"))),
     ("bench_workers", (("--urls", "60"), ("--workers", "1,2"))),
     ("bench_figures", (("--repeat", "2"),)),
-    ("bench_doc_freq", (("--sizes", "1000", "10000"),)),
+    ("bench_store_reads", (("--sizes", "1000", "10000"),)),
 )
 TIMEOUT_FULL = 3600
 TIMEOUT_QUICK = 900

@@ -270,7 +270,12 @@ def _ingest_ahead(
 
 _articles = m.Article.__table__
 _COUNT = select(func.count()).select_from(_articles)
-_COUNT_OTHERS = _COUNT.where(_articles.c.url != bindparam("url"))
+# All articles less the one at the URL (0 or 1): a count with no WHERE reads the smallest
+# index without comparing a value, and the URL is one index lookup; `url != :url` compared
+# every stored URL (4.3 against 0.02 ms at 100,000 articles on SQLite).
+_COUNT_OTHERS = select(
+    _COUNT.scalar_subquery() - _COUNT.where(_articles.c.url == bindparam("url")).scalar_subquery()
+)
 # Plain SQL: SQLAlchemy renders an `expanding` IN list anew on every call, at a cost above
 # the query's own. One row per term from the counts triggers keep (migration 0005); the
 # excluded article takes away its own keyword, found through the (term, article_id) index.

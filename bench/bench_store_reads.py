@@ -1,6 +1,6 @@
-"""Keyword document frequencies as the store grows: what every ingest's analysis reads.
+"""What every ingest's analysis reads from the store, as the store grows.
 
-    .venv/bin/python bench/bench_doc_freq.py [--sizes 1000 10000 100000] [--terms 300]
+    .venv/bin/python bench/bench_store_reads.py [--sizes 1000 10000 100000] [--terms 300]
 
 For each size, a fresh SQLite store (migrated to head) gets that many articles with 10
 keywords each, drawn from 50,000 terms with a Zipf-like spread (a few terms in many
@@ -8,7 +8,9 @@ articles, most in few; inserted with executemany, so the triggers on `keywords` 
 `keyword_terms` as a save would). Then `pipeline.ingest.keyword_doc_freq` asks for a
 candidate list of the same spread, excluding one stored article, as an ingest does; beside
 it, the same numbers counted from `keywords` rows (the query before `keyword_terms`), which
-must agree. Prints a Markdown table of median milliseconds per query.
+must agree. Likewise `count_articles` (the article count for IDF, less the one being
+analysed) beside the query before it, `url != ?`. Prints a Markdown table of median
+milliseconds per query.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Connection, insert, text
 
-from pipeline.ingest import keyword_doc_freq
+from pipeline.ingest import count_articles, keyword_doc_freq
 from storage import db as storage_db
 from storage import models as m
 
 VOCABULARY = 50_000
 KEYWORDS = 10
 REPEAT = 20
+COUNT_BEFORE = "SELECT count(*) FROM articles WHERE url != ?"
 COUNTED = (
     "SELECT term, count(DISTINCT article_id) FROM keywords WHERE term IN ({marks})"
     " AND article_id != coalesce((SELECT id FROM articles WHERE url = ?), -1) GROUP BY term"
@@ -83,8 +86,9 @@ def median_ms(run: Callable[[], object]) -> float:
 
 def one_size(
     folder: str, n: int, n_terms: int, draw: np.random.Generator, p: np.ndarray
-) -> tuple[float, float]:
-    """(keyword_terms ms, counting ms) for a store of `n` articles."""
+) -> tuple[float, float, float, float]:
+    """Milliseconds for a store of `n` articles: document frequencies now and before, the
+    article count now and before."""
     url = f"sqlite:///{Path(folder) / f'df{n}.db'}"
     storage_db.upgrade(url)
     engine = storage_db.make_engine(url)
@@ -99,8 +103,11 @@ def one_size(
         assert kept == counted, "keyword_terms disagrees with the keyword rows"
         new = median_ms(lambda: keyword_doc_freq(conn, terms, exclude_url=excluded))
         old = median_ms(lambda: conn.exec_driver_sql(sql, (*terms, excluded)).all())
+        assert count_articles(conn, exclude_url=excluded) == n - 1
+        count = median_ms(lambda: count_articles(conn, exclude_url=excluded))
+        count_old = median_ms(lambda: conn.exec_driver_sql(COUNT_BEFORE, (excluded,)).all())
     engine.dispose()
-    return new, old
+    return new, old, count, count_old
 
 
 def main() -> None:
@@ -111,12 +118,15 @@ def main() -> None:
     draw = np.random.default_rng(1)
     p = 1 / np.arange(1, VOCABULARY + 1)
     p /= p.sum()
-    print("| articles | keyword_terms (ms) | counting keywords rows (ms) |")
-    print("|---:|---:|---:|")
+    print(
+        "| articles | doc freq: keyword_terms | before: counting keywords rows "
+        "| count_articles | before: url != ? |"
+    )
+    print("|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            new, old = one_size(tmp, n, args.terms, draw, p)
-            print(f"| {n:,} | {new:.2f} | {old:.2f} |")
+            times = one_size(tmp, n, args.terms, draw, p)
+            print(f"| {n:,} | " + " | ".join(f"{t:.2f}" for t in times) + " |")
 
 
 if __name__ == "__main__":
