@@ -1,13 +1,14 @@
 """keyword_terms: articles per keyword term, kept by triggers
 
 Analysis reads, for every article it ingests, how many stored articles have each of its few
-hundred candidate terms as a keyword. Counting `keywords` rows for that reads one index entry
-per article that has the term, which grows with the store (30 ms a query at 100,000
-articles); this table answers with one row per term. Triggers on `keywords` keep it: every
-insert adds one to its term, every delete (cascades from a deleted article too) takes one
-away, so the counts cannot drift whatever writes the table. Triggers are not in the models'
-metadata, so `alembic check` does not see them; and a later SQLite batch migration that
-recreates `keywords` ("move and copy") drops them with the old table: create them again.
+hundred candidate terms as a keyword. Counting `keywords` rows for that reads one index
+entry per article that has the term, which grows with the store (38 ms a query at 100,000
+articles, `bench/bench_store_reads.py`); this table answers with one row per term. Triggers
+on `keywords` keep it: every insert adds one to its term, every delete (cascades from a
+deleted article too) takes one away, so the counts cannot drift whatever writes the table.
+Triggers are not in the models' metadata, so `alembic check` does not see them; and a later
+SQLite batch migration that recreates `keywords` ("move and copy") drops them with the old
+table: create them again.
 
 Revision ID: 0005
 Revises: 0004
