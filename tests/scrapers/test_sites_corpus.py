@@ -38,15 +38,25 @@ def url_of(row: dict[str, str]) -> str | None:
 
 
 ROWS = [r for r in provenance() if r["file"].endswith(".html")]
+# Pages of layouts no parser supports yet, each with the open issue that will support it.
+UNSUPPORTED = {"naver/sports_477_0000073768.html": "issue #21: Naver Sports pages"}
+
+
+def _article_param(row: dict[str, str]) -> object:
+    reason = UNSUPPORTED.get(row["file"])
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(row, id=row["file"], marks=marks)
+
+
 ARTICLES = [
-    r
+    _article_param(r)
     for r in ROWS
     if r["kind"] == "article" and r["file"] not in IMAGE_ONLY and "trap_" not in r["file"]
 ]
 NOT_ARTICLES = [r for r in ROWS if r["kind"] in ("list", "search")]
 
 
-@pytest.mark.parametrize("row", ARTICLES, ids=lambda r: r["file"])
+@pytest.mark.parametrize("row", ARTICLES)
 def test_article_pages_have_title_date_and_body(corpus: Path, row: dict[str, str]) -> None:
     article = parse_page(page_from_file(corpus / row["file"], url_of(row)))
     assert article.title.strip()
