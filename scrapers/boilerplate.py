@@ -1,0 +1,98 @@
+"""Newsroom furniture inside article text: bylines, credits, captions, contact lines.
+
+Korean news text carries lines that are not the story: a dateline with the reporter
+(`[서울=뉴시스]이현주 기자 =`), a byline with an e-mail (`홍길동 기자 hong@example.com`),
+broadcast stage cues (`[앵커]`) and sign-offs (`YTN 김이영입니다.`), video and photo
+credits (`영상편집 : …`, `(사진=연합뉴스)`), photo captions (`▲ …`), contact lines
+(`자세한 사항은 …(☎031-…)로 문의하면 된다.`), subscribe and tip-off prompts, copyright
+lines. A reader skips them; nothing built from an article's sentences should quote them.
+
+`byline_prefix` finds such furniture glued to the start of a sentence, `is_furniture`
+tells a whole line of it. Both are pure text tests, so they serve text nobody cleaned (an
+imported article, a site without its own parser) as well as parsed pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.sites.base import COPYRIGHT_RE
+
+# Titles that follow a reporter's name.
+_REPORTER = r"(?:(?:선임|수석|객원|인턴|전문|사진|영상|취재)?기자|특파원|통신원|논설위원|기자단)"
+_NAME = r"[가-힣]{2,4}"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_OPEN, _CLOSE = r"[\[(【<〈]", r"[\])】>〉]"
+
+# At the start of a sentence: a wire dateline, a bracketed byline or a stage cue, each with
+# the reporter's "홍길동 기자 =" that may follow it.
+_LEADING = re.compile(
+    rf"""^\s*(?:
+        {_OPEN}[^\])】>〉=]{{1,30}}=[^\])】>〉]{{1,30}}{_CLOSE}   # [서울=뉴시스] (부산=연합뉴스)
+      | {_OPEN}[^\])】>〉]{{0,30}}{_REPORTER}{_CLOSE}             # [이데일리 김현아 기자]
+      | {_OPEN}\s*(?:앵커|기자|리포트|앵커\s*멘트|기자\s*멘트|인터뷰|녹취|현장음|싱크)
+            [^\])】>〉]{{0,30}}{_CLOSE}                          # [앵커] [인터뷰: 홍길동 / 시민]
+      | ◀\s*(?:앵커|리포트|인터뷰)\s*▶
+    )\s*
+    (?:{_NAME}\s*{_REPORTER}\s*=\s*)?""",
+    re.VERBOSE,
+)
+_LEADING_REPORTER = re.compile(rf"^\s*{_NAME}\s*{_REPORTER}\s*=\s*")
+
+# A whole line that is a byline: "포천=박덕준 기자 pdj3015@…", "동부취재본부/김우관 기자",
+# "기경범 kgb@namdonews.com", "이영실 기자 .", possibly two reporters on one line.
+_BYLINE_LINE = re.compile(
+    rf"""^[\s/]*(?:[^\s=/]{{1,12}}\s*[=/]\s*)?
+    (?:{_NAME}\s*(?:{_REPORTER}\s*(?:{_EMAIL})?|{_EMAIL})[\s,·.]*){{1,3}}$""",
+    re.VERBOSE,
+)
+_SIGN_OFF = re.compile(  # a broadcast report's last line: "YTN 김이영입니다."
+    rf"^(?:[A-Z][A-Za-z0-9]*|[가-힣A-Za-z]*뉴스[가-힣A-Za-z]*)(?:\s*뉴스)?\s+{_NAME}"
+    rf"(?:\s*{_REPORTER})?입니다[.!]?$"
+)
+_CREDIT = re.compile(
+    rf"""^\s*[/▲]?\s*{_OPEN}?\s*(?:
+        영상\s*(?:취재|편집|기자|촬영|제공)|촬영\s*기자|그래픽|편집|취재|사진|자료|출처|제작
+      | 구성|디자인|CG|일러스트|글|진행|연출|작가|PD
+    )\s*[:=：]""",
+    re.VERBOSE,
+)
+_CAPTION = re.compile(r"^\s*[▲△]")  # a photo caption (also used for lists of items)
+_PROMPT_MARK = re.compile(r"^\s*[▶☞※]")  # "▶ … 구독하기", "☞ 관련기사", "※ 이 기사는 …"
+_CONTACT = re.compile(rf"☎|\d{{2,4}}-\d{{3,4}}-\d{{4}}|{_EMAIL}|https?://|www\.")
+_CONTACT_WORDS = re.compile(r"문의|연락처|제보|구독")
+_ONLY_CUE = re.compile(rf"^\s*(?:{_OPEN}[^\])】>〉]{{1,30}}{_CLOSE}\s*)+$")  # [영상취재 홍길동]
+MAX_FURNITURE_CHARS = 120  # longer lines that mention copyright or contact are article text
+
+
+def byline_prefix(text: str) -> int:
+    """How many leading characters of `text` are a dateline, byline or stage cue (0: none).
+
+    Only a prefix with text after it counts: a line that is all byline is `is_furniture`.
+    """
+    end = _leading_end(text)
+    return end if text[end:].strip() else 0
+
+
+def _leading_end(text: str) -> int:
+    match = _LEADING.match(text) or _LEADING_REPORTER.match(text)
+    return match.end() if match else 0
+
+
+def is_furniture(text: str) -> bool:
+    """Is this whole line a byline, credit, caption, stage cue, prompt or contact line?"""
+    line = text.strip()
+    if not line:
+        return True
+    short = len(line) <= MAX_FURNITURE_CHARS
+    return bool(
+        _BYLINE_LINE.match(line)
+        or _SIGN_OFF.match(line)
+        or _CREDIT.match(line)
+        or _CAPTION.match(line)
+        or _PROMPT_MARK.match(line)
+        or _ONLY_CUE.match(line)
+        or _leading_end(line) == len(line)
+        or (short and COPYRIGHT_RE.search(line))
+        or (short and _CONTACT.search(line) and _CONTACT_WORDS.search(line))
+    )
