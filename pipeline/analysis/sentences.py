@@ -3,7 +3,9 @@
 Kiwi splits and tokenises in one pass. A sentence's span runs from its first token to the
 next sentence's first token (trailing spaces dropped), so no character of a block is lost
 between sentences; a split that leaves a quotation mark or bracket open is undone by
-merging with the following sentence, so quotes and brackets stay inside one sentence.
+merging with the following sentence, so quotes and brackets stay inside one sentence. A
+dateline or byline glued to the front of a sentence (`[서울=뉴시스]이현주 기자 = 정부는 …`)
+becomes a sentence of its own, so the story's first sentence reads without it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.analysis.kiwi import Tokenising, sentences_of
 from pipeline.model import Sentence
+from scrapers.boilerplate import byline_prefix
 from scrapers.model import Article, BlockKind
 
 if TYPE_CHECKING:
@@ -86,7 +89,7 @@ def _collect(
 
 def _spans(text: str, sents: Sequence[Sequence[Token]]) -> list[tuple[int, int, tuple[Token, ...]]]:
     """(start, end, tokens) per sentence, covering `text` without gaps, unbalanced merged."""
-    groups = [list(s) for s in sents if s]
+    groups = [part for s in sents if s for part in _at_final_endings(text, s)]
     if not groups:
         stripped = text.strip()
         if not stripped:
@@ -105,10 +108,35 @@ def _spans(text: str, sents: Sequence[Sequence[Token]]) -> list[tuple[int, int, 
     for i, group in enumerate(merged):
         start = starts[i]
         limit = starts[i + 1] if i + 1 < len(merged) else len(text)
+        if cut := byline_prefix(text[start:limit]):
+            byline_end = start + len(text[start : start + cut].rstrip())
+            out.append((start, byline_end, tuple(t for t in group if t.start < start + cut)))
+            group = [t for t in group if t.start >= start + cut]
+            start += cut
         end = start + len(text[start:limit].rstrip())
         if end > start:
             out.append((start, end, tuple(group)))
     return out
+
+
+def _at_final_endings(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
+    """Kiwi's sentence cut where it missed one: a final ending, a full stop, then a space.
+
+    Kiwi keeps `…시대가 됐다. '불이 나면 …` as one sentence when the next begins with a
+    quotation mark. A cut inside a quotation is undone by the merge that follows.
+    """
+    parts: list[list[Token]] = [[]]
+    for i, token in enumerate(tokens):
+        parts[-1].append(token)
+        if (
+            token.tag == "SF"
+            and i > 0
+            and tokens[i - 1].tag == "EF"
+            and i + 1 < len(tokens)
+            and text[token.end : tokens[i + 1].start].isspace()
+        ):
+            parts.append([])
+    return [p for p in parts if p]
 
 
 def _is_open(text: str, start: int, end: int) -> bool:

@@ -86,12 +86,20 @@ def test_a_split_that_leaves_a_quote_open_is_merged() -> None:
     text = "그는 “첫째다. 둘째다”라고 했다. 끝이다."
 
     def tok(start: int, end: int) -> SimpleNamespace:
-        return SimpleNamespace(start=start, end=end)
+        return SimpleNamespace(start=start, end=end, tag="NNG")
 
     # a splitter that cut inside the quotation: 그는 “첫째다. | 둘째다”라고 했다. | 끝이다.
     cut = [[tok(0, 2), tok(3, 8)], [tok(9, 12), tok(12, 19)], [tok(20, 24)]]
     spans = [text[s:e] for s, e, _ in _spans(text, cut)]  # type: ignore[arg-type]
     assert spans == ["그는 “첫째다. 둘째다”라고 했다.", "끝이다."]
+
+
+def test_a_sentence_that_opens_with_a_quotation_mark_is_its_own() -> None:
+    first = "작은 불씨 하나가 마을을 위협하는 시대가 됐다."
+    second = "'불이 나면 끈다'는 체계로는 대형 산불을 막기 어렵다."
+    quoted = '그는 "좋다. 나쁘다"라고 말했다.'
+    result = analyze(one_paragraph(f"{first} {second} {quoted}"))
+    assert [s.text for s in result.sentences] == [first, second, quoted]
 
 
 def test_figures_are_attached_to_their_sentences(analysis: Analysis) -> None:
