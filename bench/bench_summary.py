@@ -1,18 +1,29 @@
-"""Extractive summaries scored against a note-taker's highlights: newsnote vs textrankr.
+"""Extractive summaries against human choices: newsnote vs lead-3, textrankr and an oracle.
 
     .venv/bin/python bench/bench_summary.py [--quick] [--sentences K]
 
-Gold: the backtick highlights of ../shared/note-format/example-note.md and bench/notes/*.md
-(each note's body is the article; the Article is rebuilt from its body paragraphs and
-`####` headings with the markup removed). Each tool picks K sentences (default 3):
+Two gold sets, one section each:
 
-- newsnote: `pipeline.analysis.analyze(article, summary_sentences=K).summary`
-- textrankr: `TextRank(tokenizer).summarize(body, K)` with the same kiwipiepy morphemes
-- lead-K: the first K sentences (kiwipiepy's splitter), the baseline every summariser must beat
+1. `summaries-dev.jsonl` (../shared/eval, or $NEWSNOTE_EVAL): 600 Korean news articles in
+   which a person chose the 3 sentences that best summarise each. Every tool picks 3 of the
+   record's sentences; precision@3 = chosen sentences among the picks, and "all three" =
+   articles where all three picks were chosen. Each record becomes an Article whose
+   paragraphs are its sentences, as nobody cleaned them (bylines, deck and contact lines
+   included), with no title: the records carry none. The oracle picks the gold sentences
+   among newsnote's candidates: the ceiling of its ranking.
+2. The study notes. Gold: the backtick highlights of ../shared/note-format/example-note.md
+   and bench/notes/*.md (each note's body is the article; the Article is rebuilt from its
+   title, body paragraphs and `####` headings with the markup removed). Each tool picks K
+   sentences (default 3):
 
-Scores are ROUGE-1/2/L F1 on kiwipiepy morphemes (punctuation dropped): rouge_score's
-default tokenizer deletes Hangul, so ROUGE is computed here on token lists. Ratio =
-newsnote ROUGE-L / tool ROUGE-L from the same run (> 1: newsnote agrees more with the reader).
+   - newsnote: `pipeline.analysis.analyze(article, summary_sentences=K).summary`
+   - textrankr: `TextRank(tokenizer).summarize(body, K)` with the same kiwipiepy morphemes
+   - lead-K: the first K sentences (kiwipiepy's splitter)
+
+   Scores are ROUGE-1/2/L F1 on kiwipiepy morphemes (punctuation dropped): rouge_score's
+   default tokenizer deletes Hangul, so ROUGE is computed here on token lists. Ratio =
+   newsnote ROUGE-L / tool ROUGE-L from the same run (> 1: newsnote agrees more with the
+   reader).
 
 This module also holds the note reader (`load_gold`) and the Kiwi tokenizer used by
 bench_keywords.py.
@@ -22,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import os
 import re
 import statistics
 import sys
@@ -34,6 +47,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+EVAL_ENV = "NEWSNOTE_EVAL"
+DEV_SET = "summaries-dev.jsonl"
 EXAMPLE_NOTE = REPO.parent / "shared" / "note-format" / "example-note.md"
 NOTES_DIR = Path(__file__).resolve().parent / "notes"
 NOT_INSTALLED = "not installed (pip install -e .[bench])"
@@ -139,6 +154,169 @@ def morphemes(text: str) -> list[str]:
 
 def kiwi_sentences(text: str) -> list[str]:
     return [s.text for para in text.split("\n") for s in kiwi().split_into_sents(para)]
+
+
+# --- the human-labelled dev set ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DevRecord:
+    id: str
+    sentences: tuple[str, ...]
+    gold: frozenset[int]  # indices of the sentences the person chose
+
+
+def dev_set_path() -> Path:
+    root = os.environ.get(EVAL_ENV)
+    return (Path(root) if root else REPO.parent / "shared" / "eval") / DEV_SET
+
+
+def load_dev() -> list[DevRecord]:
+    """The dev set's records; [] when the file is absent."""
+    path = dev_set_path()
+    if not path.is_file():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            records.append(
+                DevRecord(row["id"], tuple(row["sentences"]), frozenset(row["extractive"]))
+            )
+    return records
+
+
+def dev_article(record: DevRecord) -> Any:
+    """The record as an Article: one paragraph per sentence, as nobody cleaned them.
+
+    The records have no headline of their own (sentence 0 is a deck, a byline or the lead),
+    so the Article has none either.
+    """
+    from scrapers.model import Article, Block, BlockKind
+
+    return Article(
+        url=f"https://example.invalid/eval/{record.id}",
+        site="eval",
+        title="",
+        blocks=tuple(Block(BlockKind.PARAGRAPH, s) for s in record.sentences),
+        parser="bench",
+        parser_version="1",
+    )
+
+
+DevPicker = Callable[[DevRecord, int], list[int]]
+
+
+def newsnote_dev_picker() -> DevPicker | str:
+    analyze = newsnote_analyze()
+    if isinstance(analyze, str):
+        return analyze
+
+    def pick(record: DevRecord, k: int) -> list[int]:
+        result = analyze(dev_article(record), summary_sentences=k)
+        return _distinct_blocks(result, result.summary_ranking, k)
+
+    return pick
+
+
+def oracle_dev_picker() -> DevPicker | str:
+    """The gold sentences among newsnote's candidates: the best its ranking could do."""
+    analyze = newsnote_analyze()
+    if isinstance(analyze, str):
+        return analyze
+
+    def pick(record: DevRecord, k: int) -> list[int]:
+        result = analyze(dev_article(record), summary_sentences=k)
+        found = _distinct_blocks(result, result.summary_ranking, len(result.sentences))
+        return sorted(found, key=lambda i: i not in record.gold)[:k]
+
+    return pick
+
+
+def _distinct_blocks(result: Any, ranking: Sequence[int], k: int) -> list[int]:
+    """The record sentences (blocks) of the best-ranked sentences, at most k, each once."""
+    picks: list[int] = []
+    for i in ranking:
+        block = result.sentences[i].block_index
+        if block not in picks:
+            picks.append(block)
+    return picks[:k]
+
+
+def textrankr_dev_picker() -> DevPicker | str:
+    try:
+        from textrankr import TextRank
+    except ImportError:
+        return NOT_INSTALLED
+    textrank = TextRank(morphemes)
+
+    def pick(record: DevRecord, k: int) -> list[int]:
+        chosen = textrank.summarize("\n".join(record.sentences), num_sentences=k, verbose=False)
+        return [_record_index(record, text) for text in chosen]
+
+    return pick
+
+
+def _record_index(record: DevRecord, text: str) -> int:
+    for i, sentence in enumerate(record.sentences):
+        if text.strip() in sentence:
+            return i
+    return -1
+
+
+DEV_TOOLS: tuple[tuple[str, Callable[[], DevPicker | str]], ...] = (
+    ("newsnote", newsnote_dev_picker),
+    ("lead-3 (first three sentences)", lambda: lambda record, k: list(range(k))),
+    ("textrankr (kiwipiepy morphemes)", textrankr_dev_picker),
+    ("oracle: gold among newsnote's candidates", oracle_dev_picker),
+)
+
+
+def dev_outcome(quick: bool = False, k: int = SUMMARY_SENTENCES) -> tuple[str, Headline]:
+    """Precision@k of each tool on the dev set, in one run."""
+    records = load_dev()
+    if not records:
+        return (
+            f"## Summaries vs human choices\n\nskipped: {dev_set_path()} not found "
+            f"(set {EVAL_ENV} to the folder that holds {DEV_SET})\n",
+            [],
+        )
+    if quick:
+        records = records[::4]
+    rows: dict[str, tuple[float, float]] = {}
+    status: dict[str, str] = {}
+    for name, make in DEV_TOOLS:
+        pick = make()
+        if isinstance(pick, str):
+            status[name] = pick
+            continue
+        hits = [len(set(pick(r, k)[:k]) & r.gold) for r in records]
+        rows[name] = (sum(hits) / (k * len(records)), sum(h == k for h in hits) / len(records))
+    lines = [
+        "## Summaries vs human choices (summaries-dev.jsonl)",
+        "",
+        f"{len(records)} articles, a person's {k} summary sentences each; every tool picks "
+        f"{k}. precision@{k}: chosen sentences among the picks; all {k}: share of articles "
+        f"where every pick was chosen; ratio: newsnote / tool.",
+        "",
+        f"| summariser | precision@{k} | all {k} | newsnote ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    base = rows.get("newsnote", (0.0, 0.0))[0]
+    for name, _ in DEV_TOOLS:
+        if name in status:
+            lines.append(f"| {name} | {status[name]} | | |")
+            continue
+        precision, all_right = rows[name]
+        ratio = f"{base / precision:.2f}" if precision else "n/a"
+        lines.append(f"| {name} | {precision:.3f} | {all_right:.3f} | {ratio} |")
+    headline: Headline = [
+        (f"summary precision@{k} (dev set)", f"{base:.3f}", name, f"{rows[name][0]:.3f}",
+         f"{base / rows[name][0]:.2f} (newsnote / peer)" if rows[name][0] else "n/a")
+        for name, _ in DEV_TOOLS[1:3]
+        if name in rows and "newsnote" in rows
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n", headline
 
 
 # ROUGE on token lists: F1 of n-gram overlap (clipped counts) and of the LCS.
@@ -257,7 +435,14 @@ def run(quick: bool = False, sentences: int = SUMMARY_SENTENCES) -> str:
 
 
 def outcome(quick: bool = False, sentences: int = SUMMARY_SENTENCES) -> tuple[str, Headline]:
-    """The Markdown section and its headline rows."""
+    """Both sections (dev set, then study notes) and their headline rows."""
+    dev_text, dev_rows = dev_outcome(quick, sentences)
+    notes_text, notes_rows = notes_outcome(quick, sentences)
+    return dev_text + "\n" + notes_text, dev_rows + notes_rows
+
+
+def notes_outcome(quick: bool = False, sentences: int = SUMMARY_SENTENCES) -> tuple[str, Headline]:
+    """The study-note section and its headline rows."""
     check_rouge()
     golds = [g for g in load_gold() if g.highlights]
     if not golds:

@@ -76,6 +76,7 @@ class Analysis:
     glossary: tuple[GlossaryCandidate, ...] = ()
     evidence: tuple[int, ...] = ()  # sentence indices
     summary: tuple[int, ...] = ()  # sentence indices, in article order
+    summary_ranking: tuple[int, ...] = ()  # every summary candidate, best first
     version: str = "0"  # bumps when analysis output changes, so stored rows are recomputed
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ANALYSIS_VERSION", "analyze"]
 
 # Bump when the output of analysis changes: stored articles are then re-analysed on ingest.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 
 def analyze(
@@ -42,7 +42,7 @@ def analyze(
     from pipeline.analysis.keywords import extract_keywords
     from pipeline.analysis.quotes import find_quotes
     from pipeline.analysis.sentences import split_article
-    from pipeline.analysis.summary import summarise
+    from pipeline.analysis.summary import rank_sentences
     from pipeline.figures import extract_figures
 
     if split is None:
@@ -58,12 +58,16 @@ def analyze(
         exclude=[a.name for a in article.authors],
         headlines=len(extra_texts),
     )
+    ranking = rank_sentences(
+        sentences, split.tokens, split.body, headline_tokens=split.extra_tokens, keywords=keywords
+    )
     return Analysis(
         sentences=sentences,
         keywords=keywords,
         quotes=find_quotes(sentences, split.tokens, split.body),
         glossary=find_glossary(sentences, known_terms, extra_texts),
         evidence=find_evidence(sentences, split.body),
-        summary=summarise(sentences, split.tokens, split.body, summary_sentences),
+        summary=tuple(sorted(ranking[: max(summary_sentences, 0)])),
+        summary_ranking=ranking,
         version=ANALYSIS_VERSION,
     )
