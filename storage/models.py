@@ -172,6 +172,8 @@ class Sentence(Base):
     start: Mapped[int]  # character offsets inside the block's text
     end: Mapped[int]
     text: Mapped[str]
+    # Place in the summary order (1 = the best summary sentence); NULL: not a candidate.
+    summary_rank: Mapped[int | None]
 
 
 class Highlight(Base):

@@ -102,6 +102,7 @@ class _Analysis:
     glossary: tuple[Any, ...] = ()
     evidence: tuple[int, ...] = ()
     summary: tuple[int, ...] = ()
+    summary_ranking: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

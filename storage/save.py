@@ -320,7 +320,9 @@ _RELATED = _Insert(
     ("article_id", "position", "url", "title", "press", "source", "related_article_id"),
 )
 _BLOCKS = _Insert(m.ArticleBlock, ("article_id", "position", "kind", "text"))
-_SENTENCES = _Insert(m.Sentence, ("article_id", "block_id", "position", "start", "end", "text"))
+_SENTENCES = _Insert(
+    m.Sentence, ("article_id", "block_id", "position", "start", "end", "text", "summary_rank")
+)
 _FIGURES = _Insert(
     m.Figure,
     (
@@ -379,13 +381,22 @@ def _insert_derived(
         key=("position",),
     )
     sentences = analysis.sentences
+    summary_rank = {i: rank for rank, i in enumerate(analysis.summary_ranking, start=1)}
     sentence_ids = dict(
         zip(
             (s.index for s in sentences),
             _SENTENCES.returning_ids(
                 conn,
                 [
-                    (article_id, block_ids[s.block_index], s.index, s.start, s.end, s.text)
+                    (
+                        article_id,
+                        block_ids[s.block_index],
+                        s.index,
+                        s.start,
+                        s.end,
+                        s.text,
+                        summary_rank.get(s.index),
+                    )
                     for s in sentences
                 ],
                 key=("position",),

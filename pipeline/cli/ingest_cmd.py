@@ -27,11 +27,13 @@ SHOWN_KEYWORDS = 8
 @click.option("--note", "as_note", is_flag=True, help="Print each article's study note.")
 @click.option("--url", "url", metavar="URL", help="The page's URL, for one saved file.")
 @click.option(
+    "--sentences",
     "--summary-sentences",
+    "summary_sentences",
     type=click.IntRange(0, 20),
     default=None,
     metavar="N",
-    help="Sentences in the extractive summary [default: 3].",
+    help="Sentences in the summary (the note's highlights) [default: 3].",
 )
 @db_option
 def ingest(
@@ -83,7 +85,7 @@ def ingest(
             if as_json:
                 text = json.dumps(result_json(result), ensure_ascii=False)
             elif as_note:
-                text = _note(engine, result.save.article_id)
+                text = _note(engine, result.save.article_id, conf.summary_sentences)
             else:
                 text = result_text(result)
         except USER_ERRORS as exc:
@@ -100,10 +102,10 @@ def ingest(
         raise SystemExit(1)
 
 
-def _note(engine: Engine, article_id: int) -> str:
+def _note(engine: Engine, article_id: int, summary_sentences: int) -> str:
     from pipeline.notes.from_store import render_stored_note
 
-    return render_stored_note(engine, article_id)
+    return render_stored_note(engine, article_id, summary_sentences)
 
 
 def _kst(value: Any) -> str | None:

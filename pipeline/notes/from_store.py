@@ -50,22 +50,26 @@ class _Span:
     end: int
 
 
-def load_note(engine: Engine, key: str | int) -> tuple[Note, tuple[BodyBlock, ...]]:
+def load_note(
+    engine: Engine, key: str | int, summary_sentences: int | None = None
+) -> tuple[Note, tuple[BodyBlock, ...]]:
     """The note of the article stored under `key` (numeric id or URL) and its body blocks.
 
+    The highlights are the note-taker's when the article has them, else the summary stored
+    with it, or its `summary_sentences` best summary sentences when that is given.
     Raises `storage.errors.NotFound` when no article matches.
     """
     with Session(engine) as session:
         article = _find(session, key)
-        return _build(session, article)
+        return _build(session, article, summary_sentences)
 
 
 def note_from_store(engine: Engine, key: str | int) -> Note:
     return load_note(engine, key)[0]
 
 
-def render_stored_note(engine: Engine, key: str | int) -> str:
-    note, body = load_note(engine, key)
+def render_stored_note(engine: Engine, key: str | int, summary_sentences: int | None = None) -> str:
+    note, body = load_note(engine, key, summary_sentences)
     return render_note(note, body=body)
 
 
@@ -89,7 +93,9 @@ def _find(session: Session, key: str | int) -> m.Article:
     return article
 
 
-def _build(session: Session, article: m.Article) -> tuple[Note, tuple[BodyBlock, ...]]:
+def _build(
+    session: Session, article: m.Article, summary_sentences: int | None
+) -> tuple[Note, tuple[BodyBlock, ...]]:
     aid = article.id
     blocks = [
         (b.id, b.position, BODY_KINDS[b.kind], b.text)
@@ -115,6 +121,8 @@ def _build(session: Session, article: m.Article) -> tuple[Note, tuple[BodyBlock,
         .where(m.Highlight.article_id == aid)
         .order_by(m.Highlight.rank)
     ).all()
+    if summary_sentences is not None:
+        highlight_rows = _with_summary(session, aid, highlight_rows, summary_sentences)
     highlight_spans = _merge(
         _spans_preferring_note(highlight_rows, sentence_spans, texts, to_sentence_end=False),
         texts,
@@ -157,6 +165,28 @@ def _build(session: Session, article: m.Article) -> tuple[Note, tuple[BodyBlock,
         related_links=_related(session, aid),
     )
     return note, body
+
+
+def _with_summary(session: Session, aid: int, rows: Sequence[Any], n: int) -> list[Any]:
+    """`rows` with the computed highlights replaced by the article's n best summary
+    sentences (by `sentences.summary_rank`); as they are when no ranks are stored."""
+    ranked = session.execute(
+        select(m.Sentence.id.label("sentence_id"), m.Sentence.text)
+        .where(m.Sentence.article_id == aid, m.Sentence.summary_rank.is_not(None))
+        .order_by(m.Sentence.summary_rank)
+    ).all()
+    if not ranked:
+        return list(rows)
+    noted = [r for r in rows if r.source == NOTE_PARSER]
+    best = [_Row(r.sentence_id, r.text, "summary") for r in ranked[:n]]
+    return [*noted, *best]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    sentence_id: int | None
+    text: str
+    source: str
 
 
 def _prefer_note(rows: list[tuple[str, tuple[int | None, str]]]) -> list[tuple[int | None, str]]:

@@ -231,3 +231,45 @@ def test_research_lists_figures_a_related_article_reports_differently(engine: En
         pair.children[0].text
         == "앤트로픽에 40억 달러(약 5조3680억원)가 투자됐다. (앤트로픽 - 조선)"
     )
+
+
+# --- how many summary sentences the note highlights ---------------------------------------
+
+
+def _ranked_sentences(db_url: str) -> list[str]:
+    from storage.db import make_engine
+
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        texts = s.execute(
+            select(m.Sentence.text)
+            .where(m.Sentence.summary_rank.is_not(None))
+            .order_by(m.Sentence.summary_rank)
+        ).scalars()
+        ranked = list(texts)
+    engine.dispose()
+    return ranked
+
+
+def test_note_and_ingest_highlight_as_many_summary_sentences_as_asked(db_url: str) -> None:
+    example = str(REPO / "examples" / "naver_example.html")
+    stored = newsnote("ingest", example, "--db", db_url)
+    assert stored.returncode == 0, stored.stderr
+    ranked = _ranked_sentences(db_url)
+    assert len(ranked) > 6
+
+    def highlighted(*args: str) -> str:
+        result = newsnote(*args, "--db", db_url)
+        assert result.returncode == 0, result.stderr
+        return " ".join(parse_note(result.stdout).highlights)
+
+    default = highlighted("note", "1")
+    assert all(s in default for s in ranked[:3])
+    assert ranked[3] not in default
+    for n in (1, 5):
+        shown = highlighted("note", "1", "--sentences", str(n))
+        assert all(s in shown for s in ranked[:n])
+        assert ranked[n] not in shown
+    again = highlighted("ingest", example, "--note", "--sentences", "2")
+    assert all(s in again for s in ranked[:2])
+    assert ranked[2] not in again
