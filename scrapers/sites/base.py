@@ -189,7 +189,32 @@ def drop(elements: Iterable[HtmlElement]) -> None:
     """Remove elements but keep their tail text, joined without inserting spaces."""
     for element in list(elements):
         if element.getparent() is not None:
-            element.drop_tree()
+            drop_tree(element)
+
+
+def drop_tree(element: HtmlElement) -> None:
+    """`element.drop_tree()`, also beside text that holds a control character.
+
+    lxml's parser keeps such characters in the tree, but its API refuses to write them, and
+    dropping an element writes its tail into the text before it.
+    """
+    try:
+        element.drop_tree()
+    except ValueError:
+        previous, parent = element.getprevious(), element.getparent()
+        element.tail = _xml_safe(element.tail)
+        if previous is not None:
+            previous.tail = _xml_safe(previous.tail)
+        elif parent is not None:
+            parent.text = _xml_safe(parent.text)
+        element.drop_tree()
+
+
+CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(text: str | None) -> str | None:
+    return CONTROL_CHARS_RE.sub("", text) if text else text
 
 
 def body_blocks(

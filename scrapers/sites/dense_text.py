@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from scrapers.model import Block
-from scrapers.sites.base import BLOCK_TAGS, SKIP_TAGS, body_blocks, not_copyright
+from scrapers.sites.base import BLOCK_TAGS, SKIP_TAGS, body_blocks, drop_tree, not_copyright
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -136,7 +136,7 @@ def _drop_furniture(body: HtmlElement) -> None:
         ):
             doomed.append(element)
     for element in doomed:  # one inside another already dropped goes with it, harmlessly
-        element.drop_tree()
+        drop_tree(element)
 
 
 def _mostly_links(element: HtmlElement) -> bool:

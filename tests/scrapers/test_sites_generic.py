@@ -204,3 +204,17 @@ def test_input_label_forms_are_read_as_kst(label: str, published: str) -> None:
     article = parse_page(page_at("https://news.example.kr/article/1", html))
     assert article.published_at is not None
     assert article.published_at.isoformat() == published
+
+
+def test_a_control_character_beside_dropped_furniture_does_not_break_parsing() -> None:
+    story = "정부가 내년 예산을 700조원으로 편성했다고 밝혔다. " * 8
+    html = (
+        "<html><head><title>예산 700조원</title>"
+        '<meta property="og:type" content="article"></head><body><article>'
+        f"<p>{story}</p>\x01<div class='share'>공유하기</div>\x02 꼬리 문장이다."
+        f"<p>{story}</p></article></body></html>"
+    )
+    article = parse_page(page_at("https://news.example.kr/article/1", html))
+    assert "공유하기" not in article.body_text
+    assert "꼬리 문장이다." in article.body_text
+    assert not {"\x01", "\x02"} & set(article.body_text)
