@@ -6,11 +6,12 @@
    ending, `EF`) come first; fragments (`… 예정.`, list items) only fill a summary that
    would otherwise be short.
 2. **Score.** A weighted sum of a few signals a news summary lives on, each in [0, 1] or
-   close: position among the complete sentences (news puts its point first, but not always
-   in sentence 0), centrality (TextRank over shared content morphemes), overlap with the
-   headline and deck, coverage of the article's keywords, figures, and whether the sentence
-   is wholly a quotation (someone's words, with the speaker in another sentence). The
-   weights are a conditional logit's, fitted on human-chosen summary sentences.
+   close: position (paragraphs before it: news puts its point in the first paragraphs,
+   but not always in the first sentence), centrality (TextRank over shared content
+   morphemes), overlap with the headline and deck, coverage of the article's keywords,
+   figures, and whether the sentence is wholly a quotation (someone's words, with the
+   speaker in another sentence). The weights are a conditional logit's, fitted on
+   human-chosen summary sentences.
 3. **Order.** Best first; a sentence that mostly repeats one already taken goes to the
    back. The first N of that order, in article order, are the summary; the whole order is
    kept so a longer summary needs no new analysis.
@@ -40,7 +41,7 @@ MIN_CHARS = 20
 HEADLINE_REPEAT = 0.8  # share of a sentence's content words found in the headline
 REDUNDANT = 0.8  # share of the shorter sentence's content words found in a chosen one
 FIGURES_CAP = 3  # more figures than this add nothing
-LEAD_DECAY = 3.0  # sentences over which the position signal falls by a factor e
+LEAD_DECAY = 3.0  # paragraphs over which the position signal falls by a factor e
 WHOLE_QUOTE = 0.9  # share of a sentence inside quotation marks: someone's words, unattributed
 QUOTATION = re.compile(r"“[^”]*”|\"[^\"]*\"")  # a direct quotation, marks included
 
@@ -150,23 +151,26 @@ def _signals(
         return out
     centrality = _centrality(bags)
     keyword_total = sum(k.score for k in keywords) or 1.0
-    position = 0  # among complete sentences: fragments do not push the lead back
+    # Position counts paragraphs holding complete sentences: the lede is a paragraph, and
+    # fragments (a deck, a list item) do not push it back.
+    lead_blocks: list[int] = []
     for row, (s, bag) in enumerate(zip(sentences, bags, strict=True)):
         out[row] = (
-            _lead(position),
+            _lead(sum(b != s.block_index for b in lead_blocks)),
             centrality[row] * n,
             len(bag & headline) / math.sqrt(len(bag) * len(headline)) if headline else 0.0,
             sum(k.score for k in keywords if _mentions(s.text, k.term)) / keyword_total,
             min(len(s.figures), FIGURES_CAP) / FIGURES_CAP,
             float(_quoted_share(s.text) >= WHOLE_QUOTE),
         )
-        position += complete[row]
+        if complete[row] and s.block_index not in lead_blocks:
+            lead_blocks.append(s.block_index)
     return out
 
 
-def _lead(position: int) -> float:
-    """News states its point early: weight decays by e every LEAD_DECAY sentences."""
-    return math.exp(-position / LEAD_DECAY)
+def _lead(paragraphs_before: int) -> float:
+    """News states its point early: the weight falls by e every LEAD_DECAY paragraphs."""
+    return math.exp(-paragraphs_before / LEAD_DECAY)
 
 
 def _centrality(bags: Sequence[frozenset[tuple[str, str]]]) -> list[float]:
