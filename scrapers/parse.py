@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapers.boilerplate import clean_article
 from scrapers.errors import DecodeError
 from scrapers.model import Article, Page
 from scrapers.sites import find_site
@@ -12,8 +13,9 @@ def parse_page(page: Page) -> Article:
 
     Raises `DecodeError` for a page flagged by decoding, `UnsupportedSite` for a non-web
     URL, `NotAnArticle` for list/search pages and `ParseError` for pages that do not look
-    as their parser expects.
+    as their parser expects. Bylines, credits and prompts are taken out of the paragraphs
+    on every site (`scrapers.boilerplate.clean_article`).
     """
     if page.charset_warning:
         raise DecodeError(f"{page.final_url}: refusing to parse: {page.charset_warning}")
-    return find_site(page.final_url).parse(page)
+    return clean_article(find_site(page.final_url).parse(page))

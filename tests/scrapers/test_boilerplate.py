@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.boilerplate import byline_prefix, is_furniture
+from scrapers.boilerplate import byline_prefix, clean_article, is_furniture
+from scrapers.model import Article, Author, Block, BlockKind
 
 FURNITURE = [
     "홍길동 기자 hong@example.com",
@@ -27,6 +28,13 @@ FURNITURE = [
     "※ 이 기사는 지역신문발전기금을 지원받았습니다.",
     "자세한 사항은 구 어르신장애인과(☎032-760-7327)로 문의하면 안내받을 수 있다.",
     "저작권자 © 연합뉴스, 무단 전재 및 재배포 금지",
+    "연합뉴스",
+    "lkh2011@newsis.com",
+    "[전화] 02-398-8585",
+    "[카카오톡] YTN 검색해 채널 추가",
+    "지금까지 서울 광화문광장에서 YTN 김이영입니다.",
+    "경주=이권효 boriam@donga.com /최지연·박성민 기자",
+    "‘향이네’ 페이스북 페이지를 열었습니다. 새로운 소식을 접하세요!(▶바로가기)",
 ]
 STORY = [
     "정부가 5일 내년 예산안을 발표했다.",
@@ -35,6 +43,9 @@ STORY = [
     "이번 행사는 처음입니다.",
     "(재)화성시문화재단이 10월 1일부터 작품전시를 진행한다.",
     "김 의원은 “문의가 쏟아졌다”고 말했다.",
+    "연합뉴스는 5일 이같이 보도했다.",
+    "신청은 이메일(apply@example.kr)로 받는다.",
+    "지금까지 정부 발표를 전해 드렸습니다.",
 ]
 
 
@@ -63,3 +74,43 @@ def test_the_story_is_not_furniture(line: str) -> None:
 )
 def test_a_leading_byline_is_cut_from_the_sentence_it_starts(text: str, story: str) -> None:
     assert text[byline_prefix(text) :] == story
+
+
+def _article(*blocks: Block, authors: tuple[Author, ...] = ()) -> Article:
+    return Article(
+        url="https://news.example.kr/1",
+        site="generic",
+        title="예산 700조원",
+        blocks=blocks,
+        parser="generic",
+        parser_version="1",
+        authors=authors,
+    )
+
+
+def test_clean_article_leaves_the_story_a_reader_reads() -> None:
+    article = _article(
+        Block(BlockKind.PARAGRAPH, "[서울=뉴시스]이현주 기자 = 정부가 예산을 발표했다."),
+        Block(BlockKind.HEADING, "[앵커]"),
+        Block(BlockKind.PARAGRAPH, "(사진=연합뉴스)"),
+        Block(BlockKind.CAPTION, "추경호 부총리가 브리핑하고 있다."),
+        Block(BlockKind.PARAGRAPH, "야당은 삭감을 요구했다. 이현주 기자 lovely@newsis.com"),
+        Block(BlockKind.PARAGRAPH, "▶ 네이버에서 뉴시스 채널 구독하기"),
+        Block(BlockKind.PARAGRAPH, "저작권자 © 뉴시스, 무단 전재 및 재배포 금지"),
+    )
+    cleaned = clean_article(article)
+    assert [(b.kind, b.text) for b in cleaned.blocks] == [
+        (BlockKind.PARAGRAPH, "정부가 예산을 발표했다."),
+        (BlockKind.HEADING, "[앵커]"),
+        (BlockKind.CAPTION, "추경호 부총리가 브리핑하고 있다."),
+        (BlockKind.PARAGRAPH, "야당은 삭감을 요구했다."),
+    ]
+    assert cleaned.authors == (Author("이현주", "lovely@newsis.com"),)
+
+
+def test_clean_article_keeps_the_authors_a_parser_found() -> None:
+    named = (Author("김철수", "chulsoo@hankyung.com"),)
+    article = _article(Block(BlockKind.PARAGRAPH, "홍길동 기자 hong@example.com"), authors=named)
+    assert clean_article(article).authors == named
+    story = _article(Block(BlockKind.PARAGRAPH, "정부가 예산을 발표했다."))
+    assert clean_article(story) is story

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from scrapers.boilerplate import byline_prefix, is_furniture
 from scrapers.errors import DecodeError, NotAnArticle
 from scrapers.files import page_from_file
 from scrapers.parse import parse_page
+from scrapers.sites.base import EMAIL_RE
 from tests.corpus import corpus_dir
 
 # A card-news page whose ten slides are images: it has no text to parse.
@@ -64,6 +66,15 @@ def test_article_pages_have_title_date_and_body(corpus: Path, row: dict[str, str
     assert article.published_at.utcoffset() is not None
     assert article.paragraphs
     assert len(article.body_text) >= 20  # the card-news pages carry one line
+
+
+@pytest.mark.parametrize("row", ARTICLES)
+def test_article_bodies_carry_no_bylines_or_furniture(corpus: Path, row: dict[str, str]) -> None:
+    article = parse_page(page_from_file(corpus / row["file"], url_of(row)))
+    for text in article.paragraphs:
+        assert not is_furniture(text), text
+        assert byline_prefix(text) == 0, text
+        assert not EMAIL_RE.search(text), text
 
 
 @pytest.mark.parametrize("row", NOT_ARTICLES, ids=lambda r: r["file"])
