@@ -1,11 +1,13 @@
 """Keywords: nouns and noun compounds ranked by TextRank, reweighted by store frequencies.
 
 Units are noun chunks: the nouns of one word (eojeol) before any particle, e.g. 대규모언어모델,
-AI, 스타트업, 오픈AI사. TextRank ranks units by co-occurrence inside a sentence. Compounds are
-runs of adjacent chunks that the article repeats (생성형 AI, AI 스타트업); a compound scores
-the sum of its units, scaled by how often the units come as that compound. With document
+AI, 스타트업, 오픈AI사. TextRank ranks units by co-occurrence inside a sentence; a term's
+score is its centrality times the log of how often the article says it. Compounds are runs
+of adjacent chunks that the article repeats (생성형 AI, AI 스타트업); a compound's centrality
+is its units' mean, scaled by how often the units come as that compound. With document
 frequencies from the store, scores are multiplied by an IDF factor so words every article
-uses sink.
+uses sink. Stop nouns, verb stems (사용하다) and variants of a better term (클라우드 AI after
+AI) are left out.
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ TOP_N = 10
 WINDOW = 3  # units this close in a sentence are linked
 MAX_COMPOUND = 3  # units in a compound
 MIN_COMPOUND_FREQ = 2  # a compound must recur in the article
-SUBSUMED_SHARE = 0.7  # drop a unit that comes this often inside a chosen compound
+SUBSUMED_SHARE = 0.7  # a word that comes this often inside one compound is part of a name
+# A compound replaces its head among the keywords when at least this share of the head's
+# mentions come inside it: the article calls the thing by the compound (생성형 AI, not AI).
+COMPOUND_WINS = 0.5
+# A noun the article uses at least this often as a verb's or adjective's stem (사용하다,
+# 확인했다, 다양한) names an action or a quality, not what the story is about.
+PREDICATE_SHARE = 0.5
+PREDICATE_SUFFIX_TAGS = frozenset({"XSV", "XSA"})
 NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XPN", "XSN"})
 HEAD_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})  # what a chunk's last token may be
 MIN_LATIN = 2
@@ -38,14 +47,23 @@ COMPOUND_BONUS = 1.5  # a recurring compound says more than its parts' mean
 # Suffixes (XSN) that make a noun a modifier: 생성형 AI, 기술적 우군. Such a chunk may open a
 # compound but is no keyword alone.
 MODIFIER_SUFFIXES = ("형", "적")
-# Nouns that say nothing about the story (time words, reporting words, fillers).
+# Nouns that are never keywords, with where each group comes from.
 STOP_NOUNS = frozenset(
     word
     for line in (
-        "기자 특파원 이날 오늘 어제 내일 올해 지난해 작년 내년 최근 당시 이번 지난달 이달 다음달",
-        "전날 오전 오후 현재 관계자 경우 때문 이후 이전 이상 이하 가운데 정도 사실 부분 관련 대상",
-        "방침 예정 가능성 상황 모습 생각 얘기 말씀 이유 결과 의견 기간 동안 사이 주장 설명 전망",
-        "분석 평가 발표 기사 뉴스 사진 제공 무단 전재 배포 금지 저작권",
+        # Time words: every dated story has them.
+        "이날 오늘 어제 내일 올해 지난해 작년 내년 최근 당시 이번 지난달 이달 다음달 전날",
+        "오전 오후 현재 이후 이전 기간 동안 그동안 향후",
+        # Reporting words: how a story is told, not what it is about.
+        "기자 특파원 관계자 방침 예정 가능성 상황 모습 생각 얘기 말씀 이유 결과 의견 주장 설명",
+        "전망 분석 평가 발표 입장 지적 강조 언급",
+        # Function nouns: grammar, not content (Kiwi tags them NNG).
+        "경우 때문 이상 이하 가운데 정도 사실 부분 관련 대상 사이 등등 일부 대부분 자체 해당 각각",
+        # Page furniture left in article text (seen in the corpus: card news, related links,
+        # copyright lines, photo credits).
+        "기사 뉴스 사진 제공 무단 전재 배포 금지 저작권 관련기사 카드뉴스 그래픽 자료사진",
+        # Generic modifiers that make no compound of their own (국내 AI is AI).
+        "국내 해외 국외 전국 전체 주요 기존 신규",
     )
     for word in line.split()
 )
@@ -68,8 +86,9 @@ def extract_keywords(
     """
     excluded = set(exclude)
     modifiers: set[str] = set()
+    predicates: Counter[str] = Counter()
     per_sentence = [
-        [[u for u in run if u not in excluded] for run in _runs(toks, text, modifiers)]
+        [[u for u in run if u not in excluded] for run in _runs(toks, text, modifiers, predicates)]
         for toks, text in zip(sentences, texts, strict=True)
     ]
     runs = [run for sentence_runs in per_sentence for run in sentence_runs if run]
@@ -96,17 +115,22 @@ def extract_keywords(
                 term = " ".join(phrase)
                 compounds[term] += 1
                 parts[term] = phrase
-    scores: dict[str, float] = {u: unit_score.get(u, 0.0) for u in unit_freq}
+    # Centrality times how often the article says it: TextRank alone rates a word by its
+    # neighbours, and a word said once beside important ones would outrank the topic.
+    scores: dict[str, float] = {
+        u: unit_score.get(u, 0.0) * math.log1p(unit_freq[u]) for u in unit_freq
+    }
     for term, freq in compounds.items():
         if freq < MIN_COMPOUND_FREQ:
             continue
         phrase = parts[term]
         together = freq / min(unit_freq[u] for u in phrase)
         mean = math.prod(unit_score.get(u, 0.0) for u in phrase) ** (1 / len(phrase))
-        scores[term] = mean * together * COMPOUND_BONUS
+        scores[term] = mean * together * COMPOUND_BONUS * math.log1p(freq)
     if doc_freq is not None and n_docs > 0:
         scores = _reweight(scores, doc_freq, n_docs)
-    chosen = _choose(scores, parts, unit_freq, compounds, modifiers, top_n)
+    verbs = {u for u, n in predicates.items() if n >= PREDICATE_SHARE * (unit_freq[u] + n)}
+    chosen = _choose(scores, parts, unit_freq, compounds, modifiers | verbs, top_n)
     if not chosen:
         return ()
     best = chosen[0][1] or 1.0
@@ -120,37 +144,60 @@ def _choose(
     scores: Mapping[str, float],
     parts: Mapping[str, tuple[str, ...]],
     unit_freq: Mapping[str, int],
-    compounds: Mapping[str, int],
-    modifiers: set[str],
+    compounds: Counter[str],
+    not_alone: set[str],
     top_n: int,
 ) -> list[tuple[str, float]]:
+    """The best terms, without variants of one another.
+
+    A variant names the same thing as a better-ranked term: it has the same head noun and
+    one's words are a run inside the other's (AI, 클라우드 AI), or it only adds words to a
+    compound already chosen (AI PC 시장 after AI PC). A compound with another head names
+    another thing (AI 반도체 is a chip) and stays. A compound takes its head's place when
+    the article mostly calls the thing by the compound (생성형 AI, not AI). A word that
+    mostly comes inside one compound is part of that name, not a keyword alone (생성 of
+    생성 AI). `not_alone` are words that may end no keyword (modifiers such as 생성형, verb
+    stems such as 사용).
+    """
+    part_of = _mostly_inside(parts, unit_freq, compounds)
     ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     chosen: list[tuple[str, float]] = []
-    taken: set[str] = set()
     for term, score in ordered:
         if len(chosen) >= top_n or score <= 0:
             break
-        last = parts[term][-1] if term in parts else term
-        if last in modifiers:
+        units = parts.get(term, (term,))
+        if units[-1] in not_alone or term in part_of:
             continue
-        if term in parts:
-            # a longer compound that only adds a word to one already chosen is a repeat
-            if any(t in taken for t in _sub_compounds(parts[term])):
-                continue
-        elif any(
-            term in parts[t] and compounds[t] >= SUBSUMED_SHARE * unit_freq[term]
-            for t in taken
-            if t in parts
-        ):
+        clash = next(
+            (i for i, (t, _) in enumerate(chosen) if _variant(units, parts.get(t, (t,)))), None
+        )
+        if clash is None:
+            chosen.append((term, score))
             continue
-        chosen.append((term, score))
-        taken.add(term)
+        held = chosen[clash][0]
+        if held == units[-1] and compounds[term] >= COMPOUND_WINS * unit_freq[held]:
+            chosen[clash] = (term, chosen[clash][1])
     return chosen
 
 
-def _sub_compounds(phrase: tuple[str, ...]) -> list[str]:
-    n = len(phrase)
-    return [" ".join(phrase[i : i + k]) for k in range(2, n) for i in range(n - k + 1)]
+def _variant(term: tuple[str, ...], chosen: tuple[str, ...]) -> bool:
+    """Does `term` name what `chosen` names (see `_choose`)?"""
+    short, long = (term, chosen) if len(term) <= len(chosen) else (chosen, term)
+    n = len(short)
+    inside = any(long[i : i + n] == short for i in range(len(long) - n + 1))
+    return inside and (term[-1] == chosen[-1] or len(chosen) > 1)
+
+
+def _mostly_inside(
+    parts: Mapping[str, tuple[str, ...]], unit_freq: Mapping[str, int], compounds: Counter[str]
+) -> set[str]:
+    return {
+        unit
+        for term, phrase in parts.items()
+        if compounds[term] >= MIN_COMPOUND_FREQ
+        for unit in phrase
+        if compounds[term] >= SUBSUMED_SHARE * unit_freq[unit]
+    }
 
 
 def _reweight(
@@ -191,11 +238,14 @@ def _textrank(per_sentence: Sequence[list[list[str]]], favoured: set[str]) -> di
     return dict(zip(index, pagerank(weights, prior), strict=True))
 
 
-def _runs(tokens: Sequence[Morph], text: str, modifiers: set[str]) -> list[list[str]]:
+def _runs(
+    tokens: Sequence[Morph], text: str, modifiers: set[str], predicates: Counter[str]
+) -> list[list[str]]:
     """Runs of noun chunks in a sentence: adjacent words that are nothing but nouns.
 
     A chunk starts at the start of a word (or after punctuation): the 분기 of 3분기 and
-    nouns after a particle inside one word are no chunks.
+    nouns after a particle inside one word are no chunks. A chunk that a verb or adjective
+    suffix follows in the same word (사용+하다) counts in `predicates` instead.
     """
     runs: list[list[str]] = []
     run: list[str] = []
@@ -217,7 +267,12 @@ def _runs(tokens: Sequence[Morph], text: str, modifiers: set[str]) -> list[list[
         if tag in NOUN_TAGS and not blocked and (chunk or tag != "XSN"):
             chunk.append(tok)
         else:
-            if chunk:
+            if chunk and tag in PREDICATE_SUFFIX_TAGS and start == prev_end:
+                if (stem := _unit(chunk, text, modifiers)) is not None:
+                    predicates[stem] += 1
+                _close(runs, run, None)
+                chunk = []
+            elif chunk:
                 _close(runs, run, _unit(chunk, text, modifiers))
                 chunk = []
             elif run:

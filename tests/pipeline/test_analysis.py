@@ -156,6 +156,41 @@ def test_numbers_and_counters_are_not_keywords() -> None:
     assert not any(re.search(r"\d", t) for t in terms)
 
 
+def test_filler_and_page_furniture_are_not_keywords() -> None:
+    art = one_paragraph(
+        "관련기사 카드뉴스 전기장판을 사용할 때는 다양한 주의가 필요하다.",
+        "전기장판은 라텍스 침구와 함께 사용하면 안 된다. 다양한 제품이 사용된다.",
+        "전기장판 화재는 해마다 늘고 있다. 라텍스에 열이 쌓이면 전기장판 화재로 이어진다.",
+    )
+    terms = [k.term for k in analyze(art).keywords]
+    assert "전기장판" in terms
+    assert not {"사용", "다양", "관련기사", "카드뉴스"} & set(terms)
+
+
+def test_variants_of_a_keyword_do_not_share_the_top_ten() -> None:
+    art = one_paragraph(
+        "AI 시장이 커지고 있다. 국내 AI 기업들은 클라우드 AI에 투자한다.",
+        "클라우드 AI 수요도 늘었다. AI 반도체는 AI 학습에 쓰인다. AI 반도체 가격이 올랐다.",
+        "AI 기술은 빠르게 발전한다. 정부는 AI 인재를 키운다. 클라우드 AI 경쟁이 치열하다.",
+    )
+    terms = [k.term for k in analyze(art).keywords]
+    ai_things = [t for t in terms if t.split()[-1] == "AI"]
+    assert len(ai_things) == 1, terms
+    assert "국내 AI" not in terms
+    assert "AI 반도체" in terms  # a chip, not a kind of AI
+
+
+def test_the_compound_wins_when_the_article_calls_the_thing_by_it() -> None:
+    art = one_paragraph(
+        "생성형 AI 경쟁이 뜨겁다. 빅테크는 생성형 AI 기업에 투자한다.",
+        "생성형 AI 모델은 글을 쓴다. 생성형 AI 시장은 커진다. AI 반도체도 팔린다.",
+        "AI 규제도 논의된다.",
+    )
+    terms = [k.term for k in analyze(art).keywords]
+    assert "생성형 AI" in terms
+    assert "AI" not in terms
+
+
 # --- quotes ------------------------------------------------------------------------------
 
 
