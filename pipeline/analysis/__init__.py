@@ -65,7 +65,7 @@ def analyze(
         sentences=sentences,
         keywords=keywords,
         quotes=find_quotes(sentences, split.tokens, split.body),
-        glossary=find_glossary(sentences, known_terms, extra_texts),
+        glossary=find_glossary(sentences, known_terms, extra_texts, tokens=split.tokens),
         evidence=find_evidence(sentences, split.body),
         summary=tuple(sorted(ranking[: max(summary_sentences, 0)])),
         summary_ranking=ranking,

@@ -254,6 +254,37 @@ def test_definitional_sentences() -> None:
     assert glossary == {"순혜택"}
 
 
+def test_the_articles_own_definitions_with_their_sentences() -> None:
+    means = "분리공시제는 보조금을 제조사와 통신사 몫으로 나눠 알리는 제도를 뜻한다."
+    bracket = "정부는 분리공시제(보조금을 제조사와 통신사 몫으로 나눠 공시하는 제도)를 검토한다."
+    quoted = "‘다함께돌봄센터’란 방과 후 돌봄이 필요한 초등학생을 맡아 주는 시설이다."
+    for sentence, term in (
+        (means, "분리공시제"),
+        (bracket, "분리공시제"),
+        (quoted, "다함께돌봄센터"),
+    ):
+        glossary = {g.term: g.definitions for g in analyze(one_paragraph(sentence)).glossary}
+        assert glossary == {term: (sentence,)}, sentence
+
+
+def test_korean_abbreviations_and_hanja_are_glossed() -> None:
+    art = one_paragraph(
+        "단말기유통구조개선법(단통법)이 시행됐다. 소방청은 '예비주수'(豫備注水)를 도입했다."
+    )
+    glossary = {g.term: g.definitions for g in analyze(art).glossary}
+    assert glossary["단통법"] == ("단말기유통구조개선법",)
+    assert glossary["예비주수"] == ("豫備注水",)
+
+
+def test_names_and_lists_are_not_definitions() -> None:
+    art = one_paragraph(
+        "김영란 위원장은 1981년 판사로 공직생활을 시작했다. 김태란 작가는 그림을 그렸다.",
+        "취약계층(기초생활수급자, 장애인, 국가유공자 등)은 신분증을 내야 한다.",
+        "서울시(市)가 합의했다.",
+    )
+    assert [g.term for g in analyze(art).glossary] == []
+
+
 def test_known_glossary_terms_found_in_the_article(article: Article) -> None:
     known = ["VC (venture capital)", "펀딩 (funding)", "생성형 AI", "양자컴퓨터", "AI"]
     glossary = {g.term: g.definitions for g in analyze(article, known_terms=known).glossary}
