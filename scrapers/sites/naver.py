@@ -34,13 +34,16 @@ from scrapers.sites.base import (
     text_of,
     with_class,
 )
+from scrapers.sites.related import related_in_body
 from scrapers.urls import host_of, normalise_url, query_params
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 NAME = "naver"
-PARSER_VERSION = "1"
+# 2: related links are only the body's 관련기사 boxes and lines, no longer the press's
+# picks under the article (.media_end_linked, "주요뉴스 … 해당 언론사에서 선정")
+PARSER_VERSION = "2"
 
 HOSTS = frozenset(
     {
@@ -85,7 +88,6 @@ JOURNALIST_NAME = f"descendant::{with_class('em', 'media_end_head_journalist_nam
 BYLINE = f"descendant::{with_class('span', 'byline_s')}"
 SECTION = f"descendant::{with_class('em', 'media_end_categorize_item')}"
 ORIGINAL_LINK = f"descendant::{with_class('a', 'media_end_head_origin_link')}/@href"
-RELATED_LINK = f"descendant::{with_class('li', 'media_end_linked_item')}/descendant::a[@href]"
 PRESS_LOGO = f"descendant::{with_class('a', 'media_end_head_top_logo')}/descendant::img/@title"
 PRESS_SUFFIX = " | 네이버"
 
@@ -173,6 +175,8 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     modified_raw = root.xpath(MODIFIED)
     updated = _data_time(str(modified_raw[0]), url) if modified_raw else None
 
+    press = _press(root)
+    related = _related(body, url, press)
     subheadings: tuple[str, ...] = ()
     for summary in body.xpath(SUMMARY):
         subheadings += lines_split_on_br(summary)
@@ -187,13 +191,7 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(BYLINE)]
     authors = merge_authors(names, [a for a in bylines if a is not None])
     sections = _unique(text_of(e) for e in root.xpath(SECTION))
-    press = _press(root)
     original = root.xpath(ORIGINAL_LINK)
-    related = tuple(
-        RelatedLink(url=str(a.get("href")), title=text_of(a), press=press)
-        for a in root.xpath(RELATED_LINK)
-        if text_of(a)
-    )
     return Article(
         url=url,
         site=NAME,
@@ -224,6 +222,8 @@ def _parse_old(root: HtmlElement, url: str) -> Article:
         raise ParseError(NAME, url, "publication time (.sponsor span.t11)")
     body = first(root, OLD_BODY)
     assert body is not None
+    press = _press(root)
+    related = _related(body, url, press)
     images = _photos(body)
     drop(body.xpath(BODY_JUNK))
     blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not SUBSCRIBE_RE.search(t))
@@ -237,13 +237,30 @@ def _parse_old(root: HtmlElement, url: str) -> Article:
         blocks=tuple(blocks),
         parser=NAME,
         parser_version=PARSER_VERSION,
-        press=_press(root),
+        press=press,
         press_code=_press_code(url),
         section=", ".join(sections) or None,
         published_at=dates[0],
         updated_at=dates[1] if len(dates) > 1 else None,
         authors=authors_in_body(blocks),
         images=images,
+        related=related,
+    )
+
+
+def _related(body: HtmlElement, url: str, press: str | None) -> tuple[RelatedLink, ...]:
+    """The body's related-article boxes and lines (read before its furniture is dropped).
+
+    Only these: the lists around the article are the press's picks (.media_end_linked,
+    "주요뉴스 … 해당 언론사에서 선정"; the old layout's .link_news, "관련뉴스" over the same
+    picks), its issues (.related_issue, "언론사가 직접 선정한 이슈"), its ranking
+    (.rankingnews, "많이 본"), Naver's recommendations: none is about this article.
+    A link to a Naver article is given in its canonical form; the press is the article's
+    (the boxes in a press's body list its own articles).
+    """
+    return tuple(
+        RelatedLink(url=canonical_url(link) if article_id(link) else link, title=title, press=press)
+        for link, title in related_in_body(body, url)
     )
 
 

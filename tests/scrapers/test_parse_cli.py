@@ -64,11 +64,7 @@ def test_json_output() -> None:
     assert {b["kind"] for b in data["blocks"]} == {"paragraph"}
     assert data["body_text"] == "\n\n".join(b["text"] for b in data["blocks"])
     assert data["images"][0]["caption"].endswith("한빛AI 제공")
-    assert data["related"][0] == {
-        "url": "https://www.hankyung.com/article/2025060911111",
-        "title": "GPU 임대료 석 달 새 30% 올랐다",
-        "press": "한국경제",
-    }
+    assert data["related"] == []  # "한국경제 주요뉴스" under the article: the press's picks
     assert data["parser"]["name"] == "naver"
 
 
