@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
-from scrapers.model import Article, Author, Image, Page
+from scrapers.model import Article, Author, Image, Page, RelatedLink
 from scrapers.sites import arc
 from scrapers.sites.base import (
     EMAIL_RE,
@@ -32,13 +32,15 @@ from scrapers.sites.base import (
     reporter_name,
     text_of,
 )
+from scrapers.sites.related import links_in, related_in_body
 from scrapers.urls import host_of, normalise_url, query_params
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 NAME = "chosun"
-PARSER_VERSION = "1"
+# 2: the 2016 pages' related articles (#rel_art_list_id, and 관련기사 boxes and lines in .par)
+PARSER_VERSION = "2"
 
 PRESS_BY_HOST = {
     "chosun.com": "조선일보",
@@ -68,6 +70,9 @@ PHOTOS = (
     f"descendant::dl[{has_class('img_pop_div')}] | descendant::div[{has_class('news_imgslider')}]"
 )
 PHOTO_CAPTION = "descendant::figcaption | descendant::dt"
+# The 2016 pages' list of related articles under the text (links carry "?related_all"); the
+# section's most-read list and the day's other stories sit elsewhere on the page.
+RELATED_LIST = "descendant::div[@id='rel_art_list_id']"
 BODY_JUNK = f"descendant::script | descendant::style | descendant::*[{has_class('pop_btn_div')}]"
 INPUT_RE = re.compile(r"입력\s*:?\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
 UPDATE_RE = re.compile(r"수정\s*:?\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
@@ -136,6 +141,7 @@ def _parse_2016(root: HtmlElement, url: str, press: str) -> Article:
         raise ParseError(NAME, url, f"'입력 : YYYY.MM.DD HH:MM' in #date_text ({date_text!r})")
     subtitle = first(root, SUBTITLE)
     images = _photos(root)
+    related = _related(root, url, press)
     blocks = []
     for par in root.xpath(PARAGRAPHS):
         drop(par.xpath(BODY_JUNK))
@@ -158,7 +164,26 @@ def _parse_2016(root: HtmlElement, url: str, press: str) -> Article:
         updated_at=_time(UPDATE_RE, date_text),
         authors=_authors(root),
         images=images,
+        related=related,
     )
+
+
+def _related(root: HtmlElement, url: str, press: str) -> tuple[RelatedLink, ...]:
+    """The related-article list (#rel_art_list_id), then 관련기사 boxes and lines in the text.
+
+    Chosun's own links are given in canonical form (without "?related_all").
+    """
+    found: list[tuple[str, str]] = []
+    for box in root.xpath(RELATED_LIST):
+        found += links_in(box, url)
+    for par in root.xpath(PARAGRAPHS):
+        found += related_in_body(par, url)
+    links: list[RelatedLink] = []
+    for link, title in found:
+        key = canonical_url(link) if handles(link) else link
+        if key != url and all(key != r.url for r in links):
+            links.append(RelatedLink(url=key, title=title, press=press if handles(link) else None))
+    return tuple(links)
 
 
 def _time(pattern: re.Pattern[str], text: str) -> datetime | None:
