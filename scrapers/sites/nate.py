@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
-from scrapers.model import Article, Image, Page
+from scrapers.model import Article, Image, Page, RelatedLink
 from scrapers.sites.base import (
     KST,
     authors_in_body,
@@ -26,13 +26,15 @@ from scrapers.sites.base import (
     parse_document,
     text_of,
 )
+from scrapers.sites.related import related_in_body
 from scrapers.urls import host_of, normalise_url
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 NAME = "nate"
-PARSER_VERSION = "1"
+# 2: related links: 관련기사 boxes and lines in the body (#realArtcContents)
+PARSER_VERSION = "2"
 
 HOSTS = frozenset({"news.nate.com", "m.news.nate.com"})
 VIEW_RE = re.compile(r"^/view/(\d{8}n\d+)")
@@ -91,6 +93,12 @@ def parse(page: Page) -> Article:
     if published is None:
         raise ParseError(NAME, url, f"a date in .articleInfo .firstDate ({text_of(first_date)!r})")
     last_date = first(root, LAST_DATE)
+    # Read before the furniture (.relNews among it) is dropped; only a box or line the page
+    # labels 관련기사 counts, whatever its class.
+    related = tuple(
+        RelatedLink(url=canonical_url(link) if handles(link) else link, title=title, press=None)
+        for link, title in related_in_body(body, url)
+    )
     images = _photos(body, url)
     drop(body.xpath(BODY_JUNK))
     blocks = body_blocks(body, keep=not_copyright)
@@ -108,6 +116,7 @@ def parse(page: Page) -> Article:
         updated_at=_time(text_of(last_date)) if last_date is not None else None,
         authors=authors_in_body(blocks),
         images=images,
+        related=related,
     )
 
 
