@@ -52,6 +52,13 @@ LINKY_BOX_SHARE = 0.5  # a box inside the body that is mostly links is dropped
 
 def dense_blocks(root: HtmlElement) -> list[Block] | None:
     """The article body's blocks, or None when no container is clearly a body."""
+    found = dense_body(root)
+    return found[1] if found is not None else None
+
+
+def dense_body(root: HtmlElement) -> tuple[HtmlElement, list[Block]] | None:
+    """The body's container (left as it is in `root`, where a parser may look for its
+    related-article box) and its blocks, or None when no container is clearly a body."""
     container = densest_container(root)
     if container is None:
         return None
@@ -60,7 +67,7 @@ def dense_blocks(root: HtmlElement) -> list[Block] | None:
     blocks = body_blocks(body, keep=not_copyright)
     if sum(prose_chars(b.text) for b in blocks) < MIN_BODY_CHARS:
         return None
-    return blocks
+    return container, blocks
 
 
 def densest_container(root: HtmlElement) -> HtmlElement | None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
-from scrapers.model import Article, Author, Block, BlockKind, Page
+from scrapers.model import Article, Author, Block, BlockKind, Page, RelatedLink
 from scrapers.sites import arc
 from scrapers.sites.base import (
     BODY_BYLINE_RE,
@@ -38,7 +38,8 @@ from scrapers.sites.base import (
     parse_document,
     text_of,
 )
-from scrapers.sites.dense_text import dense_blocks
+from scrapers.sites.dense_text import dense_body
+from scrapers.sites.related import related_in_body, same_site
 from scrapers.urls import normalise_url
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
 NAME = "generic"
 # 3: the "입력 2016-09-18 03:00" label before htmldate; 4: trafilatura pages too take their
-# metadata from the page's tags
-PARSER_VERSION = "4"
+# metadata from the page's tags; 5: related links from the body's 관련기사 boxes and lines
+PARSER_VERSION = "5"
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "article:news"})
 ARTICLE_META = ("article:published_time", "og:article:published_time", "article:modified_time")
@@ -120,7 +121,9 @@ def parse(page: Page) -> Article:
     title = tags.get("og:title") or headline or _first_text(root, "descendant::h1")
     if not title:
         raise ParseError(NAME, url, "title (og:title, <title> or h1)")
-    blocks = dense_blocks(root) or _trafilatura_blocks(root, url)
+    dense = dense_body(root)
+    blocks = dense[1] if dense is not None else _trafilatura_blocks(root, url)
+    press = tags.get("og:site_name") or outlet or _host(url)
     return Article(
         url=url,
         site=NAME,
@@ -129,10 +132,21 @@ def parse(page: Page) -> Article:
         subheadings=_deck(root),
         parser=NAME,
         parser_version=PARSER_VERSION,
-        press=tags.get("og:site_name") or outlet or _host(url),
+        press=press,
         section=tags.get("article:section"),
         published_at=_published(tags, page.text, title, lambda: _found_date(root, title)),
         authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(tags)),
+        related=_related(dense[0], url, press) if dense is not None else (),
+    )
+
+
+def _related(container: HtmlElement, url: str, press: str | None) -> tuple[RelatedLink, ...]:
+    """The 관련기사 boxes and lines of the body's container; none from a page whose body
+    trafilatura had to find (its container is unknown). The press is the page's for links
+    to the same site."""
+    return tuple(
+        RelatedLink(url=link, title=title, press=press if same_site(link, url) else None)
+        for link, title in related_in_body(container, url)
     )
 
 
