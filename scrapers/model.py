@@ -92,6 +92,7 @@ class Article:
             self.title,
             *self.subheadings,
             *(f"{b.kind}:{b.text}" for b in self.blocks),
+            *(f"related:{r.url} {r.title}" for r in self.related),
             self.published_at.isoformat() if self.published_at else "",
             self.updated_at.isoformat() if self.updated_at else "",
         ):

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from pipeline.model import Figure, Sentence
-from scrapers.model import Block, BlockKind
+from scrapers.model import Block, BlockKind, RelatedLink
 from storage import models as m
 from storage import runs
 from storage.save import ZSTD_MAGIC, save_article
@@ -78,6 +78,18 @@ def test_changed_article_replaces_derived_rows_and_records_revision(engine: Engi
     assert count(engine, m.Sentence) == 1
     assert count(engine, m.Figure) == 0
     assert count(engine, m.ArticleRevision) == 1
+
+
+def test_related_links_that_changed_replace_the_stored_ones(engine: Engine) -> None:
+    save_article(engine, factories.article(), factories.analysis())
+    fixed = factories.article(
+        related=(RelatedLink("https://news.example.kr/2", "엔비디아 투자 후속", "한국경제"),)
+    )
+    assert save_article(engine, fixed, factories.analysis()).status == "changed"
+    with Session(engine) as s:
+        urls = s.execute(select(m.RelatedLink.url)).scalars().all()
+    assert urls == ["https://news.example.kr/2"]
+    assert save_article(engine, fixed, factories.analysis()).status == "unchanged"
 
 
 def test_new_analysis_version_recomputes(engine: Engine) -> None:
