@@ -11,7 +11,11 @@ from pipeline.figures import patterns as p
 from pipeline.figures.numerals import (
     BIG_UNITS,
     DAY_WORDS,
+    NATIVE_PAIRS,
+    SEVERAL,
+    TEN_ODD,
     Number,
+    order_value,
     parse_digits,
     parse_korean_number,
     parse_native,
@@ -87,6 +91,9 @@ def _scan(s: str) -> list[Draft]:
         pos = max(draft.end, match.start() + 1)
     drafts = _merge_split_amounts(s, drafts)
     drafts.extend(_special_figures(s))
+    # A vague numeral starts before the exact one inside it (`수백억원` holds `백억원`), so
+    # `_resolve_overlaps` keeps the vague reading.
+    drafts.extend(_vague_figures(s))
     return drafts
 
 
@@ -509,6 +516,129 @@ def _native_figure(start: int, end: int, n: int, unit: str) -> Draft:
     if unit == "살":
         return Draft(start, end, "other", n, "살")
     return Draft(start, end, "count", n, unit)
+
+
+# --- vague numerals (figures-spec.md, "Vague numerals") ----------------------------------
+
+# An exact amount written before a vague one adds to it: `1조 수천억원`, `2만 수천 명`.
+EXACT_BEFORE_VAGUE = re.compile(r"(?<![\d.,])(?P<num>\d+)\s?(?P<big>[경조억만])\s?$")
+
+
+def _vague_figures(s: str) -> list[Draft]:
+    """`수백억원`, `수십 명`, `수억~수십억 원`, `몇 차례`, `수개월`, `두세 번`, `십수 년`: ranges
+    from the lowest to the highest number the words allow, always approximate."""
+    found: list[Draft] = []
+    for m in _find(p.VAGUE_ORDER, s, "수", "몇"):
+        draft = _vague_order(s, m)
+        if draft is not None:
+            found.append(draft)
+    for m in _find(p.VAGUE_FEW, s, "수", "몇", *NATIVE_PAIRS):
+        draft = _vague_few(s, m)
+        if draft is not None:
+            found.append(draft)
+    return found
+
+
+def _several(s: str, m: re.Match[str]) -> tuple[int, int, str] | None:
+    """(lowest, highest, order) of a VAGUE_ORDER match: `수백억` → (2·10¹⁰, 9·10¹⁰, `백억`);
+    None for the `수` of `~ㄹ 수` (`할 수 있다`): `할 수만 있다면`, `볼 수조차`, `할 수 십`."""
+    if m["word10"]:
+        low, high = TEN_ODD
+        order = m["order10"]
+    else:
+        low, high = SEVERAL
+        order = m["order"].replace(" ", "")
+        after_rieul = s[m.start() - 2 : m.start() - 1] in p.RIEUL_FINAL
+        if m["word"] == "수" and (m["gap"] or order in {"만", "조"}) and after_rieul:
+            return None
+        if m["word"] == "수" and s.startswith(("만큼", "조차"), m.start() + 1):
+            return None
+    scale = order_value(order)
+    return low * scale, high * scale, order
+
+
+def _vague_order(s: str, m: re.Match[str]) -> Draft | None:
+    several = _several(s, m)
+    if several is None:
+        return None
+    low, high, order = several
+    end = m.end()
+    sep = p.RANGE_SEP.match(s, end)
+    upper = p.VAGUE_ORDER.match(s, sep.end()) if sep is not None else None
+    upper_several = _several(s, upper) if upper is not None else None
+    if upper is not None and upper_several is not None:
+        # `수억~수십억 원`: one span from the lower end of the first to the upper end of the
+        # second; `수백~수천만 원` writes the big unit once, for both ends (수백만~수천만).
+        upper_low, upper_high, upper_order = upper_several
+        shared = BIG_UNITS.get(upper_order[-1:], 1)
+        range_low = low if has_big_unit(order) else low * shared
+        if upper_low > range_low:  # a range goes up; `수천~수백` is no range we can read
+            low, high, end, order = range_low, upper_high, upper.end(), upper_order
+    unit = _vague_unit(s, end, order)
+    if unit is None:
+        return None
+    unit_end, kind, unit_word = unit
+    if m["word"] == "몇" and _is_question(s, unit_end):
+        return None
+    start = m.start()
+    exact = EXACT_BEFORE_VAGUE.search(_before(s, start))
+    if exact is not None and BIG_UNITS[exact["big"]] > high:
+        base = int(exact["num"]) * BIG_UNITS[exact["big"]]
+        start -= len(exact.group())
+        low, high = base + low, base + high
+    draft = Draft(start, unit_end, kind, low, unit_word, approx=True, range_to=high)
+    draft.has_big = has_big_unit(order)
+    if draft.has_big:
+        draft.trailing_big = BIG_UNITS[order[-1]]
+    if unit_word != "대":  # `수십 대` are vehicles or machines, never an age group
+        _refine_kind(s, draft)
+    return draft
+
+
+def _vague_unit(s: str, pos: int, order: str) -> tuple[int, FigureKind, str | None] | None:
+    """(end, kind, unit) after a vague order of magnitude, as for an exact number; None when
+    nothing after it makes it a figure (`수십에 달한다`, `수조에 담긴`: a water tank)."""
+    money_big = order[-1:] in {"억", "조", "경"}
+    # `수십억대 자산가`, `수십억 대 비자금`: 대 is the bracket marker, not the counter.
+    if not (money_big and s.startswith(("대", " 대"), pos)):
+        for unit_end, kind, unit in _units_at(s, pos):
+            if _unit_boundary_ok(s, unit_end, unit, kind):
+                return unit_end, kind, unit
+        counter = p.VAGUE_COUNTER.match(s, pos)
+        if counter is not None and counter["counter"] not in p.ORDER_NOT:
+            return (counter.end(), *p.VAGUE_COUNTERS[counter["counter"]])
+    if money_big and order != "조":
+        return pos, "money", "KRW"
+    if order.endswith("만") and order != "만":
+        # `수백만 구독자`, like `1000만 관객`; a bare `수만` is mostly `수` + `만` ("only the
+        # number": `매장 수만 늘었다`).
+        return pos, "count", None
+    return None
+
+
+def _vague_few(s: str, m: re.Match[str]) -> Draft | None:
+    """`몇 차례`, `수개월`, `두세 번`: a few of a counter."""
+    word, counter, glued = m["word"], m["counter"], not m["space"]
+    if counter == "번" and s.startswith("째", m.end()):
+        return None  # `몇 번째`, `두세 번째`: ordinals, not counts
+    if word == "수":
+        if counter not in (p.SU_GLUED if glued else p.SU_SPACED):
+            return None
+        if not glued and s[m.start() - 2 : m.start() - 1] in p.RIEUL_FINAL:
+            return None  # `할 수 년`: the `수` of `~ㄹ 수 있다`
+    elif word == "몇":
+        if _is_question(s, m.end()):
+            return None
+    elif counter in p.PAIR_NOT or (glued and counter not in p.GLUED_COUNTERS):
+        return None
+    low, high = NATIVE_PAIRS.get(word, SEVERAL)
+    kind, unit = p.VAGUE_COUNTERS[counter]
+    return Draft(m.start(), m.end(), kind, low, unit, approx=True, range_to=high)
+
+
+def _is_question(s: str, end: int) -> bool:
+    """`몇 명이냐`, `몇 명인지 모른다`: `몇` asks how many, and states no figure."""
+    return p.QUESTION_AFTER.match(s, end) is not None
 
 
 def _resolve_overlaps(drafts: list[Draft], s: str) -> list[Draft]:

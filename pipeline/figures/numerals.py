@@ -74,6 +74,23 @@ DAY_WORDS: dict[str, int] = {
     "보름": 15,
 }
 
+# Vague numerals (figures-spec.md, "Vague numerals"): the lowest and highest multiple they
+# stand for. `수`/`몇` is "several" (2 … 9), `십수` "ten-odd" (11 … 19).
+SEVERAL: tuple[int, int] = (2, 9)
+TEN_ODD: tuple[int, int] = (11, 19)
+# Native pairs: two neighbouring numbers said together, "two or three" and so on.
+NATIVE_PAIRS: dict[str, tuple[int, int]] = {
+    "한두": (1, 2),
+    "두세": (2, 3),
+    "두서너": (2, 4),
+    "서너": (3, 4),
+    "너덧": (4, 5),
+    "너댓": (4, 5),
+    "네댓": (4, 5),
+    "대여섯": (5, 6),
+    "예닐곱": (6, 7),
+}
+
 _TOKEN = re.compile(r"(\d[\d,]*(?:\.\d+)?)?\s*([경조兆억億만萬천千백百십])?\s*(여)?")
 
 
@@ -186,3 +203,11 @@ def parse_native(text: str) -> int | None:
             ones = NATIVE_ONES.get(rest)
             return None if ones is None else tens + ones
     return NATIVE_ONES.get(text)
+
+
+def order_value(order: str) -> int:
+    """The order of magnitude a vague numeral multiplies: `백억` → 10**10, `십` → 10, `` → 1."""
+    value = 1
+    for char in order:
+        value *= SMALL_UNITS.get(char) or BIG_UNITS[char]
+    return value

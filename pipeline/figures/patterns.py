@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.figures.numerals import DAY_WORDS, NATIVE_ONES, NATIVE_TENS
+from pipeline.figures.numerals import DAY_WORDS, NATIVE_ONES, NATIVE_PAIRS, NATIVE_TENS
 from pipeline.model import FigureKind
 
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -81,6 +81,83 @@ _NATIVE_FIRST = "".join(sorted({word[0] for word in NATIVE_NUMERAL.split("|")} |
 NATIVE = re.compile(
     rf"(?=[{_NATIVE_FIRST}])(?<![가-힣])(?:(?P<num>{NATIVE_NUMERAL})\s?(?P<unit>{NATIVE_COUNTERS})"
     rf"|(?P<one>한)\s?(?P<unit1>{ONE_COUNTERS})){UNIT_END}"
+)
+# --- vague numerals (figures-spec.md, "Vague numerals") ---
+# `수`/`몇`/`십수` before an order of magnitude: `수백억`, `수십만`, `수천`, `몇백`, `십수억`,
+# also written with spaces (`수 십 만원`) or with a redundant `여` (`수십여 명`). `수많은`
+# has no order after `수` and so is no match; `이수만` (a name) fails the look-behind.
+VAGUE_ORDER = re.compile(
+    r"(?=[수몇십])(?<![가-힣A-Za-z\d])(?:(?P<word>수|몇)(?P<gap>\s?)"
+    r"(?P<order>[십백천](?:\s?[만억조경])?|[만억조경])|(?P<word10>십수)(?P<order10>[만억조경]?))"
+    r"(?P<about>여)?"
+)
+# Counters after `몇`, `수` or a native pair (`몇 차례`, `수개월`, `두세 번`): kind and unit
+# as for an exact number (`달` → months, `해` → years, as with native numerals).
+VAGUE_COUNTERS: dict[str, tuple[FigureKind, str]] = {
+    "명": ("count", "명"),
+    "사람": ("count", "사람"),
+    "개국": ("count", "개국"),
+    "개사": ("count", "개사"),
+    "개": ("count", "개"),
+    "곳": ("count", "곳"),
+    "군데": ("count", "군데"),
+    "건": ("count", "건"),
+    "차례": ("count", "차례"),
+    "번": ("count", "번"),
+    "회": ("count", "회"),
+    "가지": ("count", "가지"),
+    "가구": ("count", "가구"),
+    "대": ("count", "대"),
+    "채": ("count", "채"),
+    "척": ("count", "척"),
+    "권": ("count", "권"),
+    "마리": ("count", "마리"),
+    "팀": ("count", "팀"),
+    "종류": ("count", "종류"),
+    "종": ("count", "종"),
+    "배": ("ratio", "배"),
+    "년": ("duration", "년"),
+    "해": ("duration", "년"),
+    "개월": ("duration", "개월"),
+    "달": ("duration", "개월"),
+    "주일": ("duration", "주"),
+    "주": ("duration", "주"),
+    "일": ("duration", "일"),
+    "시간": ("duration", "시간"),
+    "분기": ("duration", "분기"),
+    "분": ("duration", "분"),
+    "초": ("duration", "초"),
+    "살": ("other", "살"),
+}
+# `수` glued to a counter is a numeral only where the word is not another noun: 수명 (life),
+# 수주 (orders won), 수배 (wanted), 수건, 수분, 수초, 수해, 수달, 수회 (bribery) are not.
+SU_GLUED = frozenset({"차례", "개월", "년", "일", "시간", "개국", "개사"})
+# `수 차례` spaced: mostly `~할 수 있다` has the same shape, so only counters that cannot
+# follow that `수`, and not after a syllable ending in ㄹ (see RIEUL_FINAL).
+SU_SPACED = frozenset({"차례", "개월", "년", "시간"})
+# Counters a native pair does not take: `두세 분` are people, `서너 일` are tasks.
+PAIR_NOT = frozenset({"년", "일", "분", "초"})
+# An order of magnitude takes a counter the unit rules lack (`수십 채`, `수백 번`, `수십 년`);
+# `주` after it is shares (`수백만 주`), not weeks.
+ORDER_NOT = frozenset({"주"})
+_VAGUE_WORDS = "|".join(sorted([*NATIVE_PAIRS, "수", "몇"], key=len, reverse=True))
+_VAGUE_FIRST = "".join(sorted({word[0] for word in NATIVE_PAIRS} | {"수", "몇"}))
+_VAGUE_COUNTER = "|".join(sorted(VAGUE_COUNTERS, key=len, reverse=True))
+VAGUE_FEW = re.compile(
+    rf"(?=[{_VAGUE_FIRST}])(?<![가-힣A-Za-z\d])(?P<word>{_VAGUE_WORDS})(?P<space>\s?)"
+    rf"(?P<counter>{_VAGUE_COUNTER}){UNIT_END}"
+)
+VAGUE_COUNTER = re.compile(rf"\s?(?P<counter>{_VAGUE_COUNTER}){UNIT_END}")
+# Hangul syllables by final consonant (Unicode orders them initial × medial × final).
+_SYLLABLES = range(0xAC00, 0xD7A4)
+RIEUL_FINAL = frozenset(chr(c) for c in _SYLLABLES if (c - 0xAC00) % 28 == 8)
+_RIEUL = "".join(sorted(RIEUL_FINAL))
+# `몇` asks rather than counts when its clause ends like a question: `몇 명이냐`,
+# `몇 명인지`, `몇 명이 다쳤는지`, `몇 년이 걸릴지`, `몇 곳일까`, `몇 명인가`. Only endings:
+# a noun ending in 지 (`현지`, `단지`, `2차전지`) must not make a statement a question.
+QUESTION_AFTER = re.compile(
+    rf"[^.,!;:\"'“”‘’()\[\]]{{0,20}}?(?:\?|냐|니까|나요|[는은인던{_RIEUL}]지|[{_RIEUL}]까"
+    r"|[는은인던]가(?![가-힣]))"
 )
 DAY_WORD = re.compile(
     rf"(?<![가-힣])(?P<word>{'|'.join(sorted(DAY_WORDS, key=len, reverse=True))}){UNIT_END}"
