@@ -25,9 +25,14 @@ def default_database_path() -> Path:
 def resolve_database_url(flag: str | None) -> str:
     """`--db`, then NEWSNOTE_DATABASE_URL, then a SQLite file in the user's data directory.
 
-    A bare path (no `://`) is taken as a SQLite file.
+    A bare path (no `://`) is taken as a SQLite file. The default's folder is created; a
+    folder the user named must exist.
     """
-    url = flag or os.environ.get(ENV_DATABASE_URL) or f"sqlite:///{default_database_path()}"
+    url = flag or os.environ.get(ENV_DATABASE_URL)
+    if not url:
+        default = default_database_path()
+        default.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{default}"
     if "://" not in url:
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     return url

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import DatabaseUnavailable
@@ -30,7 +30,8 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine for `url`; for SQLite the file's folder is created if missing."""
+    """An engine for `url`. A SQLite file's folder must exist (only the default data
+    folder is created, by the settings), and an in-memory SQLite database is refused."""
     try:
         parsed = make_url(url)
         backend = parsed.get_backend_name()
@@ -61,14 +62,22 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
 
 
 def _sqlite_engine(url: str, database: str | None, *, read_only: bool) -> Engine:
-    if database and database != ":memory:":
-        path = Path(database).expanduser()
-        if read_only:
-            if not path.exists():
-                raise DatabaseUnavailable(f"no database at {path}")
-            url = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or "mode=memory" in url:
+        raise DatabaseUnavailable(
+            "an in-memory SQLite database keeps nothing between commands: "
+            "give a file path, e.g. --db news.db"
+        )
+    path = Path(database).expanduser()
+    if read_only:
+        if not path.is_file():
+            raise DatabaseUnavailable(f"no database at {path}")
+        url = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    elif path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file")
+    elif not path.parent.is_dir():
+        raise DatabaseUnavailable(
+            f"no folder {path.parent} for the database {path.name}: create it or pass another --db"
+        )
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -113,14 +122,38 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+# What SQLite says of a file that is not, or no longer, a database.
+NOT_A_DATABASE = "file is not a database"
+DAMAGED = ("database disk image is malformed", "malformed database schema")
+
+
 @contextmanager
 def connect_errors(url: str) -> Iterator[None]:
-    """Turn "cannot connect" into one clear `DatabaseUnavailable`."""
+    """Turn "cannot connect" and "this is no database" into one clear `DatabaseUnavailable`."""
     try:
         yield
-    except OperationalError as exc:
+    except DatabaseError as exc:
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseUnavailable(f"cannot use database {safe_url(url)}: {first}") from exc
+        where = shown(url)
+        if NOT_A_DATABASE in first:
+            raise DatabaseUnavailable(f"{where} is not a SQLite database") from exc
+        if any(sign in first for sign in DAMAGED):
+            raise DatabaseUnavailable(f"{where} is a damaged SQLite database ({first})") from exc
+        if not isinstance(exc, OperationalError):
+            raise
+        raise DatabaseUnavailable(f"cannot use database {where}: {first}") from exc
+
+
+def shown(url: str) -> str:
+    """The database as a user named it, for messages: a SQLite file's path, else the URL
+    with any password hidden."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database
+    return safe_url(url)
 
 
 def safe_url(url: str) -> str:
@@ -174,10 +207,47 @@ def head_revision(url: str) -> str | None:
 
 
 def ensure_schema(url: str, engine: Engine) -> None:
-    """Migrate a new or old database to head; cheap when it is already there."""
+    """Migrate a new or old store to head; cheap when it is already there.
+
+    A database that holds other tables and none of newsnote's, or that another
+    application's migrations have marked, is refused: only `newsnote db upgrade`, asked
+    for by name, adds newsnote's tables to it.
+    """
     with connect_errors(url):
-        if current_revision(engine) != head_revision(url):
-            upgrade(url)
+        revision = current_revision(engine)
+        if revision == head_revision(url):
+            return
+        if problem := foreign_database(url, engine, revision):
+            raise DatabaseUnavailable(f"{problem}: pass --db to choose another")
+        upgrade(url)
+
+
+def foreign_database(url: str, engine: Engine, revision: str | None) -> str | None:
+    """What makes this database someone else's, or None when it is newsnote's or empty."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if revision is not None:
+        try:
+            ScriptDirectory.from_config(alembic_config(url)).get_revision(revision)
+        except CommandError:
+            return (
+                f"{shown(url)} is at schema revision {revision!r}, which newsnote does "
+                "not know (another application's database, or a newer newsnote's)"
+            )
+        return None
+    other = [t for t in table_names(engine) if not t.startswith(OWN_TABLE_PREFIXES)]
+    if other:
+        return (
+            f"{shown(url)} is a database without newsnote's tables "
+            f"(it holds {', '.join(other[:3])}{', …' if len(other) > 3 else ''})"
+        )
+    return None
+
+
+# Tables in a database that is still newsnote's before its first migration: Alembic's own
+# and the queue's (procrastinate keeps its schema outside Alembic, see pipeline/queue).
+OWN_TABLE_PREFIXES = ("alembic_version", "procrastinate_")
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -43,13 +43,20 @@ def _upgrade_queue(url: str) -> None:
 @db.command("current")
 @db_option
 def current(db: str | None) -> None:
-    """Print the database in use and its schema revision."""
+    """Print the database in use and its schema revision (reads only, creates nothing)."""
     from storage import db as storage_db
+    from storage.errors import DatabaseUnavailable
 
     url = settings(db).database_url
-    engine = storage_db.make_engine(url)
-    with storage_db.connect_errors(url):
-        rev = storage_db.current_revision(engine)
+    engine = storage_db.make_engine(url, read_only=True)
+    try:
+        with storage_db.connect_errors(url):
+            rev = storage_db.current_revision(engine)
+            foreign = storage_db.foreign_database(url, engine, rev)
+    finally:
+        engine.dispose()
+    if foreign:
+        raise DatabaseUnavailable(foreign)
     head = storage_db.head_revision(url)
     state = "up to date" if rev == head else f"behind head {head}: run `newsnote db upgrade`"
     click.echo(f"database: {storage_db.safe_url(url)}")

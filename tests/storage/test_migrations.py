@@ -31,7 +31,7 @@ def test_alembic_check_finds_no_drift(db_url: str) -> None:
 
 
 def test_ensure_schema_migrates_a_new_sqlite_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'sub' / 'new.db'}"
+    url = f"sqlite:///{tmp_path / 'new.db'}"
     eng = storage_db.make_engine(url)
     storage_db.ensure_schema(url, eng)
     assert storage_db.current_revision(eng) == storage_db.head_revision(url)
