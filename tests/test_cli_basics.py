@@ -67,3 +67,20 @@ def test_unreachable_database_is_one_line_not_a_traceback() -> None:
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith("newsnote: error:")
+
+
+def test_ids_and_limits_beyond_the_stores_integers_are_refused_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "news.db")
+    too_big = str(2**63)
+    note = run("note", too_big, "--db", db)
+    assert (note.returncode, note.stderr) == (
+        1,
+        f"newsnote: error: no stored article for {too_big}\n",
+    )
+    for args in (("report", "articles", "--limit"), ("batch", "--urls", "-", "--limit")):
+        result = run(*args, "99999999999999999999999", "--db", db)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr
+        assert "is not in the range" in result.stderr

@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from pipeline.cli.common import (
+    SQL_INT_MAX,
     db_option,
     fail,
     politeness_options,
@@ -43,7 +44,7 @@ STDIN = "-"
 )
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, SQL_INT_MAX),
     default=None,
     metavar="N",
     help="Fetch at most N new URLs in this run.",

@@ -10,6 +10,9 @@ import click
 from pipeline.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The largest id or row count the store's integers hold (SQLite and PostgreSQL BIGINT):
+# anything larger is refused at the command line instead of overflowing in the driver.
+SQL_INT_MAX = 2**63 - 1
 
 
 def db_option(func: F) -> F:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline.cli.common import db_option, fail, settings
+from pipeline.cli.common import SQL_INT_MAX, db_option, fail, settings
 from pipeline.cli.output import output_options, write_rows
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ FILTER_FLAGS = {
 @click.option("--unit", help="figures: KRW, USD, %, %p, 명, …")
 @click.option(
     "--limit",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, SQL_INT_MAX),
     help="At most N rows [default: per report, see --list]; 0 for all.",
 )
 @output_options

@@ -77,7 +77,8 @@ def _find(session: Session, key: str | int) -> m.Article:
     text = str(key).strip()
     article: m.Article | None = None
     if text.isdigit():
-        article = session.get(m.Article, int(text))
+        # An id past the store's integers names no article (and would overflow the driver).
+        article = session.get(m.Article, int(text)) if int(text) < 2**63 else None
     else:
         candidates = [text]
         with suppress(ScraperError):  # not a URL a site knows: looked up as typed
