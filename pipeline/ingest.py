@@ -66,6 +66,8 @@ def load_page(target: str, settings: Settings, *, url: str | None = None) -> Pag
     from scrapers.files import page_from_file
 
     target = target.strip()
+    if not target:
+        raise InputError("an empty argument: give a URL or the path of a saved page")
     scheme = SCHEME.match(target)
     name = scheme["scheme"].lower() if scheme and len(scheme["scheme"]) > 1 else None
     if name in WEB_SCHEMES:
@@ -86,7 +88,7 @@ def load_page(target: str, settings: Settings, *, url: str | None = None) -> Pag
         )
     else:
         path = Path(target).expanduser()
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"no such file: {path}")
     return page_from_file(path, url)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from scrapers.decode import decode_html
-from scrapers.errors import ScraperError, UnsupportedSite
+from scrapers.errors import DecodeError, ScraperError, UnsupportedSite
 from scrapers.model import Page
 from scrapers.urls import require_web_url
 
@@ -32,12 +32,17 @@ class PageFileError(ScraperError):
 
 def page_from_file(path: Path, url: str | None = None) -> Page:
     """Read and decode `path`; a flagged decoding stays on the Page as `charset_warning`."""
+    if path.is_dir():
+        raise PageFileError(f"{path} is a folder, not a saved page")
     try:
         content = path.read_bytes()
         mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     except OSError as exc:
         raise PageFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    decoded = decode_html(content, None)
+    try:
+        decoded = decode_html(content, None)
+    except DecodeError as exc:
+        raise DecodeError(f"{path}: {exc}") from exc
     page_url = require_web_url(url) if url else url_in_page(decoded.text, path)
     return Page(
         url=page_url,

@@ -24,6 +24,19 @@ from storage.db import connect_errors, make_engine
 from storage.errors import QueryError, ReadOnlyViolation
 
 QUERY_STARTS = frozenset({"SELECT", "WITH", "VALUES"})
+# Words that start a statement other than a query (SQLite's and PostgreSQL's): refused as
+# writes or session changes. Any other first word is no SQL at all: a syntax error.
+OTHER_STATEMENTS = frozenset(
+    word
+    for line in (
+        "INSERT UPDATE DELETE MERGE UPSERT REPLACE CREATE DROP ALTER TRUNCATE ATTACH DETACH",
+        "PRAGMA VACUUM REINDEX ANALYZE ANALYSE BEGIN START COMMIT END ROLLBACK SAVEPOINT",
+        "RELEASE GRANT REVOKE COPY SET RESET SHOW LISTEN NOTIFY UNLISTEN DO CALL LOCK CLUSTER",
+        "REFRESH COMMENT SECURITY PREPARE EXECUTE DEALLOCATE DECLARE FETCH MOVE CLOSE",
+        "DISCARD LOAD CHECKPOINT IMPORT TABLE",
+    )
+    for word in line.split()
+)
 # Words that change data or the session wherever they appear (also inside WITH … AS (…)).
 WRITE_WORDS = frozenset(
     {
@@ -123,6 +136,10 @@ def check_query(sql: str) -> str:
         raise ReadOnlyViolation(
             "PRAGMA is refused: read settings and schema with SELECT, "
             "e.g. SELECT * FROM pragma_table_info('articles')"
+        )
+    if first not in QUERY_STARTS and first not in OTHER_STATEMENTS:
+        raise QueryError(
+            f"syntax error at {first or '…'!r}: a query starts with SELECT, WITH, VALUES or EXPLAIN"
         )
     if first not in QUERY_STARTS:
         raise ReadOnlyViolation(

@@ -45,8 +45,10 @@ def _load(source: str, url: str | None) -> Page:
         if url is not None:
             raise InputError("--url is for a saved file; a URL argument is fetched as given")
         return _fetch(source)
+    if not source.strip():
+        raise InputError("an empty argument: give a URL or the path of a saved page")
     path = Path(source)
-    if not path.is_file():
+    if not path.exists():
         if "://" in source:
             from scrapers.errors import UnsupportedSite
 

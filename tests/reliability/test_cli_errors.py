@@ -48,6 +48,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out["comment_urls"].write_text("# nothing here\n\n", encoding="utf-8")
     out["bad_note"].write_text("just a line without a title\n\n* a bullet\n", encoding="utf-8")
     out["binary_note"].write_bytes(b"\xff\xfe\x00garbage\x80\x81")
+    out["folder"] = d
+    out["binary_page"] = d / "binary.html"
+    out["binary_page"].write_bytes(bytes(range(256)) * 64)
     out["binary_urls"].write_bytes(b"\xff\xfe\x00\x80\x81\n")
     out["not_article"].write_text(
         '<html><head><meta property="og:url" content="https://example.com/list">'
@@ -63,6 +66,10 @@ CASES: list[tuple[str, list[str], str]] = [
     ("ingest-data-url", ["ingest", "data:text/html,<p>x</p>"], "scheme"),
     ("ingest-missing-file", ["ingest", "/no/such/page.html"], "no such file"),
     ("ingest-not-an-article", ["ingest", "{not_article}"], "article"),
+    ("ingest-folder", ["ingest", "{folder}"], "is a folder, not a saved page"),
+    ("ingest-empty-argument", ["ingest", ""], "an empty argument"),
+    ("ingest-binary-file", ["ingest", "{binary_page}"], "binary.html: the bytes do not decode"),
+    ("parse-folder", ["parse", "{folder}"], "is a folder, not a saved page"),
     ("parse-ftp", ["parse", "ftp://example.com/a.html"], "ftp"),
     ("parse-missing-file", ["parse", "/no/such/page.html"], "page.html"),
     ("batch-missing-url-file", ["batch", "--urls", "/no/such/urls.txt"], "cannot read"),
@@ -74,7 +81,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("import-binary-note", ["import-note", "{binary_note}"], "binary-note.md"),
     ("import-missing-note", ["import-note", "/no/such/note.md"], "note.md"),
     ("sql-insert", ["sql", "INSERT INTO press (name) VALUES ('x')"], "INSERT"),
-    ("sql-syntax", ["sql", "SELEC * FROM articles"], ""),
+    ("sql-syntax", ["sql", "SELEC * FROM articles"], "syntax error at 'SELEC'"),
     ("sql-unknown-table", ["sql", "SELECT * FROM no_such_table"], "no_such_table"),
     ("report-unknown", ["report", "no-such-report"], "no-such-report"),
     ("note-unknown-article", ["note", "https://example.com/never-stored"], "example.com"),
