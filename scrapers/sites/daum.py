@@ -41,9 +41,10 @@ Every URL form of one article maps to https://v.daum.net/v/<id>; a short id (og:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urljoin, urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
@@ -84,6 +85,7 @@ class Layout:
     """One Daum article layout: the element that tells it, and where each field is."""
 
     name: str
+    view: str  # the article view as CSS says it, for error messages
     marker: str  # XPath: present on this layout's article pages only
     title: str
     info_items: str  # the header's items: reporter names and dates ("입력 …", "수정 …")
@@ -97,6 +99,7 @@ class Layout:
 
 NEWS_V = Layout(
     name="news_v",
+    view="div#harmonyContainer.article_view",
     marker=f"descendant::div[@id='harmonyContainer'][{has_class('article_view')}]",
     title=f"descendant::div[@id='cSub']/descendant::h3[{has_class('tit_view')}]",
     info_items=(
@@ -118,7 +121,8 @@ NEWS_V = Layout(
 _BOX_VIEW = f"descendant::article[@id='mArticle'][{has_class('box_view')}]"
 BOX_VIEW = Layout(
     name="box_view",
-    marker=(f"{_BOX_VIEW}/div[{has_class('news_view')}]/div[{has_class('article_view')}]"),
+    view="article#mArticle.box_view > .news_view > .article_view",
+    marker=f"{_BOX_VIEW}/div[{has_class('news_view')}]/div[{has_class('article_view')}]",
     title=f"{_BOX_VIEW}/div[{has_class('head_view')}]/h3[{has_class('tit_view')}]",
     info_items=(
         f"{_BOX_VIEW}/div[{has_class('head_view')}]/div[{has_class('info_view')}]"
@@ -127,7 +131,7 @@ BOX_VIEW = Layout(
     deck=f"{_BOX_VIEW}/div[{has_class('news_view')}]/strong[{has_class('summary_view')}]",
     body=f"{_BOX_VIEW}/div[{has_class('news_view')}]/div[{has_class('article_view')}]",
     press="descendant::header[@id='kakaoHead']/descendant::a[@id='kakaoServiceLogo']",
-    section=(f"descendant::main[@id='kakaoContent']/section/h2[{has_class('screen_out')}]"),
+    section=f"descendant::main[@id='kakaoContent']/section/h2[{has_class('screen_out')}]",
     long_id_script=re.compile(r"consumerContentId\s*:\s*\"(\d{17})\""),
 )
 
@@ -158,11 +162,11 @@ DAUM_FURNITURE_RE = re.compile(
     r"The copyright belongs to the original writer of the content.*)$"
 )
 # A Daum page that stands for an article no longer there.
-DELETED_RE = re.compile(r"(?:삭제|노출\s*중단)\s*된\s*기사(?:입니다)?")
+DELETED_RE = re.compile(r"(?:삭제|노출\s*중단)\s*된\s*기사입니다")
 MAX_NOTICE_CHARS = 60  # a deleted-article notice is a short line of its own
 VISIBLE_TEXTS = (
     "descendant::title/text() | "
-    "descendant::body/descendant::text()[not(ancestor::script or ancestor::style)]"
+    "descendant::body/descendant::text()[not(ancestor::script or ancestor::style or ancestor::a)]"
 )
 ARTICLE_LINKS = "descendant::a/@href"
 NOT_A_PRESS = frozenset({"다음뉴스", "Daum", "다음", "카카오"})
@@ -202,12 +206,11 @@ def parse(page: Page) -> Article:
     layout = next((lay for lay in LAYOUTS if first(root, lay.marker) is not None), None)
     if layout is None:
         _refuse(root, page)
-    assert layout is not None
     url = _page_url(root, page, layout)
     return _parse_layout(root, layout, url)
 
 
-def _refuse(root: HtmlElement, page: Page) -> None:
+def _refuse(root: HtmlElement, page: Page) -> NoReturn:
     """Raise for a page with no article view: deleted, a list, or an unknown layout."""
     url = canonical_url(page.final_url)
     if _deleted_notice(root.xpath(VISIBLE_TEXTS)):
@@ -218,16 +221,11 @@ def _refuse(root: HtmlElement, page: Page) -> None:
         raise NotAnArticle(
             NAME, url, f"a Daum list page, no article view ({len(links)} article links)"
         )
-    views = " or ".join(f"{lay.name}: {_describe(lay.marker)}" for lay in LAYOUTS)
+    views = " or ".join(lay.view for lay in LAYOUTS)
     raise ParseError(NAME, url, f"article view ({views})")
 
 
-def _describe(xpath: str) -> str:
-    """The last step of a marker XPath, for error messages."""
-    return xpath.rsplit("/", 1)[-1].split("[", 1)[0] + "…"
-
-
-def _deleted_notice(texts: list[object]) -> bool:
+def _deleted_notice(texts: Iterable[object]) -> bool:
     return any(
         len(text) <= MAX_NOTICE_CHARS and DELETED_RE.search(text)
         for text in (clean(str(t)) for t in texts)
@@ -253,16 +251,22 @@ def _page_url(root: HtmlElement, page: Page, layout: Layout) -> str:
     return canonical_url(page.final_url)
 
 
+def _missing(root: HtmlElement, url: str, what: str) -> NoReturn:
+    """Raise for a layout's page that lacks `what`: a deleted article if the page says so
+    (the notice may stand where the title or the text was), else a `ParseError`."""
+    if _deleted_notice(root.xpath(VISIBLE_TEXTS)):
+        raise NotAnArticle(NAME, url, "a deleted article (Daum: 삭제된 기사입니다)")
+    raise ParseError(NAME, url, what)
+
+
 def _parse_layout(root: HtmlElement, layout: Layout, url: str) -> Article:
     title_el = first(root, layout.title)
     if title_el is None or not text_of(title_el):
-        raise ParseError(NAME, url, f"title (h3.tit_view, {layout.name} layout)")
+        _missing(root, url, f"title (h3.tit_view, {layout.name} layout)")
     published, updated = _dates(root, layout, url)
     press = _press(root, layout)
     if press is None:
-        raise ParseError(
-            NAME, url, f"press (og:article:author or the header's press, {layout.name})"
-        )
+        _missing(root, url, f"press (og:article:author or the header's press, {layout.name})")
 
     body = first(root, layout.body)
     assert body is not None  # the layout's marker
@@ -272,21 +276,21 @@ def _parse_layout(root: HtmlElement, layout: Layout, url: str) -> Article:
     )
     drop(body.xpath(BODY_JUNK))
     videos = body.xpath(VIDEOS)
-    drop(v for v in videos if not any(v in o.iterdescendants() for o in videos if o is not v))
+    drop(videos)
     images, captions = _photos(body)
     blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not DAUM_FURNITURE_RE.match(t))
     blocks = [_caption_block(b, captions) for b in blocks]
-    blocks, trailer = _without_trailer(blocks)
+    blocks, trailer = _without_trailer(blocks, press)
 
     texts = [b.text for b in blocks if b.kind is BlockKind.PARAGRAPH]
-    if len(texts) <= 1 and any(DELETED_RE.search(t) and len(t) <= MAX_NOTICE_CHARS for t in texts):
+    if len(texts) <= 1 and _deleted_notice(texts):
         raise NotAnArticle(NAME, url, "a deleted article (Daum: 삭제된 기사입니다)")
     if not texts:
         if videos:
             raise NotAnArticle(NAME, url, "a video-only page: a video and no article text")
         if images:
             raise NotAnArticle(NAME, url, "a photo gallery: pictures and captions, no article text")
-        raise ParseError(NAME, url, f"body text in .article_view ({layout.name})")
+        _missing(root, url, f"body text in .article_view ({layout.name})")
 
     deck = first(root, layout.deck)
     section = first(root, layout.section)
@@ -327,7 +331,7 @@ def _dates(root: HtmlElement, layout: Layout, url: str) -> tuple[datetime, datet
         elif label in UPDATED_LABELS and updated is None:
             updated = value
     if published is None:
-        raise ParseError(NAME, url, f"publication time (.info_view .num_date, {layout.name})")
+        _missing(root, url, f"publication time (.info_view .num_date, {layout.name})")
     return published, updated
 
 
@@ -396,16 +400,25 @@ def _caption_block(block: Block, captions: list[str]) -> Block:
     return Block(BlockKind.CAPTION, captions[int(match.group(1))]) if match else block
 
 
-def _without_trailer(blocks: list[Block]) -> tuple[list[Block], list[str]]:
+def _without_trailer(blocks: list[Block], press: str) -> tuple[list[Block], list[str]]:
     """The text without the press's trailer (the paragraphs at its end that are sign-offs,
-    credits, bylines, tip-off or copyright lines), and the trailer's lines."""
+    credits, bylines, tip-off or copyright lines), and the trailer's lines.
+
+    A broadcaster's sign-off names the press: "지금까지 … YTN 김이영입니다.", also where the
+    press's name is not one `scrapers.boilerplate` knows as a broadcaster's ("TV조선", "채널A").
+    """
     # scrapers.boilerplate imports scrapers.sites.base, whose package imports this module.
     from scrapers.boilerplate import is_furniture
 
+    sign_off = re.compile(
+        rf"^(?:지금까지\s+(?:\S+\s+){{0,4}}?)?{re.escape(press)}(?:\s*뉴스)?\s*[가-힣]{{2,4}}"
+        r"(?:\s*(?:기자|특파원))?입니다[.!]?$"
+    )
     end = len(blocks)
-    while (
-        end and blocks[end - 1].kind is BlockKind.PARAGRAPH and is_furniture(blocks[end - 1].text)
-    ):
+    while end and blocks[end - 1].kind is BlockKind.PARAGRAPH:
+        text = blocks[end - 1].text
+        if not (is_furniture(text) or sign_off.match(text)):
+            break
         end -= 1
     return blocks[:end], [b.text for b in blocks[end:]]
 
