@@ -7,11 +7,11 @@ canonical_url    the key an article is stored under
 
 from __future__ import annotations
 
-from scrapers.sites import chosun, generic, nate, naver
+from scrapers.sites import chosun, daum, generic, nate, naver
 from scrapers.sites.base import Site
 from scrapers.urls import require_web_url
 
-SITES: tuple[Site, ...] = (naver, chosun, nate, generic)
+SITES: tuple[Site, ...] = (naver, chosun, nate, daum, generic)
 
 
 def find_site(url: str) -> Site:
