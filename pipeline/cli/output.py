@@ -122,11 +122,17 @@ def _markdown(columns: list[str], rows: Iterable[Sequence[Any]], out: TextIO) ->
     return n
 
 
+PIPED_WIDTH = 100_000
+
+
 def _table(columns: list[str], rows: Iterable[Sequence[Any]], out: TextIO) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, soft_wrap=False)
+    # A terminal gets columns that fit its width; a pipe or a file gets every value whole
+    # (rich would otherwise cut them to 80 columns with an ellipsis).
+    width = None if out.isatty() else PIPED_WIDTH
+    console = Console(file=out, soft_wrap=False, width=width)
     # Too many columns to read side by side: one block per row (like psql's expanded mode).
     expanded = len(columns) * MIN_COLUMN_WIDTH > console.width
     table = Table(*columns, header_style="bold")

@@ -16,6 +16,8 @@ from sqlalchemy import Engine, func, select
 from pipeline.cli.output import TABLE_MAX_ROWS, write_rows
 from storage import models as m
 from storage.reports import REPORTS
+from storage.save import save_article
+from tests import factories as fx
 from tests.conftest import REPO
 from tests.storage.test_reports import add
 
@@ -71,6 +73,16 @@ def test_report_table_is_readable(engine: Engine, db_url: str) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "기사 1" in proc.stdout
     assert "2024-03-10 09:00" in proc.stdout
+
+
+def test_a_piped_table_keeps_every_value_whole(engine: Engine, db_url: str) -> None:
+    long_url = "https://example.com/" + "a" * 150
+    save_article(engine, fx.article(url=long_url, title="긴 주소의 기사 " * 8), fx.analysis())
+    proc = newsnote("report", "articles", "--db", db_url)  # stdout is a pipe here
+    assert proc.returncode == 0, proc.stderr
+    assert long_url in proc.stdout
+    assert "긴 주소의 기사 " * 8 in proc.stdout
+    assert "…" not in proc.stdout
 
 
 def test_report_user_mistakes_are_one_line(sqlite_url: str) -> None:
