@@ -105,10 +105,11 @@ class BatchReport:
         out = [
             f"run {self.run_id}: {self.queued} queued"
             + (f" ({self.adopted} taken over from interrupted runs)" if self.adopted else "")
-            + f", {self.skipped_stored} already stored, "
+            + f", {self.skipped_stored} skipped as stored before, "
             f"{self.skipped_elsewhere} left to another running batch",
+            # The outcome words are run_items.status, as `report runs` and run_health show them.
             f"fetched {self.fetched}, new {s.get('new', 0)}, changed {s.get('changed', 0)}, "
-            f"unchanged {s.get('unchanged', 0)}, not modified {s.get('not_modified', 0)}, "
+            f"unchanged {s.get('unchanged', 0)}, not_modified {s.get('not_modified', 0)}, "
             f"failed {self.failed}",
         ]
         for kind, n in sorted(self.failed_by_kind.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -120,15 +121,18 @@ class BatchReport:
 class LogProgress:
     """Plain lines, for cron and pipes."""
 
-    def __init__(self, out: TextIO | None = None) -> None:
+    def __init__(
+        self, out: TextIO | None = None, *, task: str = "batch", items: str = "URLs to fetch"
+    ) -> None:
         self.out = out or sys.stderr
+        self.task, self.items = task, items
         self.total = 0
         self.done = 0
         self._lock = threading.Lock()
 
     def start(self, total: int) -> None:
         self.total = total
-        self._print(f"batch: {total} URLs to fetch")
+        self._print(f"{self.task}: {total} {self.items}")
 
     def advance(self, url: str, outcome: str, detail: str | None = None) -> None:
         with self._lock:
@@ -150,12 +154,12 @@ class LogProgress:
 class RichProgress:
     """A progress bar with a running tally, for a terminal."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, task: str = "batch") -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self._progress = Progress(
-            TextColumn("[bold]batch"),
+            TextColumn(f"[bold]{task}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[tally]}"),

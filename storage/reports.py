@@ -300,7 +300,8 @@ def runs_query(f: ReportFilters, dialect: str) -> AnySelect:
             func.count(i.id).label("items"),
             status_count("new").label("new"),
             status_count("changed").label("changed"),
-            status_count("unchanged", "not_modified").label("unchanged"),
+            status_count("unchanged").label("unchanged"),
+            status_count("not_modified").label("not_modified"),
             status_count("failed").label("failed"),
             status_count("pending", "claimed").label("pending"),
             m.Run.host,
@@ -314,7 +315,7 @@ def runs_query(f: ReportFilters, dialect: str) -> AnySelect:
 
 
 def run_figure_diff(url: str, f: ReportFilters) -> QueryRows:
-    """Delegates to storage.figure_diff (figures that changed between article revisions)."""
+    """Delegates to storage.figure_diff (one quantity told differently by related articles)."""
     try:
         module = importlib.import_module(FIGURE_DIFF_MODULE)
     except ModuleNotFoundError as exc:
@@ -445,14 +446,16 @@ REPORTS: dict[str, Report] = {
         ),
         Report(
             "runs",
-            "Recent ingest runs with their items by outcome (the period filters start time).",
+            "Recent batch and worker runs (newsnote ingest records none) with their items "
+            "by outcome (the period filters start time).",
             ("since", "until", "limit"),
             20,
             build=runs_query,
         ),
         Report(
             "figure-diff",
-            "Figures that changed when an article was revised (from storage.figure_diff).",
+            "The same quantity reported differently by related articles (or articles sharing "
+            "a keyword), with both sentences and sources.",
             ("since", "until", "press", "limit"),
             50,
             run=run_figure_diff,

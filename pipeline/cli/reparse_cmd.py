@@ -42,7 +42,11 @@ def reparse(urls: tuple[str, ...], everything: bool, show_bar: bool | None, db: 
     with storage_db.connect_errors(conf.database_url):
         storage_db.ensure_schema(conf.database_url, engine)
     bar = sys.stderr.isatty() if show_bar is None else show_bar
-    progress = RichProgress() if bar else LogProgress()
+    progress = (
+        RichProgress(task="reparse")
+        if bar
+        else LogProgress(task="reparse", items="stored pages to parse again")
+    )
     report = reparse_stored(engine, conf, list(urls) if urls else None, progress=progress)
     for line in report.lines():
         click.echo(line)

@@ -275,3 +275,13 @@ def test_cli_reparse_unknown_url(sqlite_url: str) -> None:
     )
     assert result.exit_code != 0
     assert "has a stored raw page" in str(result.exception)
+
+
+def test_the_batch_tally_uses_the_outcome_words_of_run_items() -> None:
+    from pipeline.batch import BatchReport
+
+    report = BatchReport(run_id=7, queued=9, fetched=0, by_status={"not_modified": 9})
+    tally = "\n".join(report.lines())
+    assert "not_modified 9" in tally
+    assert "skipped as stored before" in tally
+    assert "not modified" not in tally

@@ -148,3 +148,27 @@ def test_reparse_analyses_only_what_changed_and_keeps_each_article_its_own(
             ).scalars()
             assert revision == 2
             assert list(texts) == [sentence.text for sentence in before.analysis.sentences]
+
+
+def test_reparse_says_what_it_does_in_the_outcome_words_of_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "news.db")
+    example = str(REPO / "examples" / "naver_example.html")
+
+    def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline.cli.app", *args, "--db", db],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+
+    assert newsnote("ingest", example).returncode == 0
+    done = newsnote("reparse", "--all", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert "reparse: 1 stored pages to parse again" in done.stderr
+    assert "fetch" not in done.stderr
+    assert "[1/1] unchanged" in done.stderr
