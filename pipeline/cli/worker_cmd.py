@@ -77,6 +77,9 @@ def worker(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from pipeline.queue import logs
+
+    logs.install()
     click.echo(
         f"newsnote worker on {storage_db.safe_url(url)}: concurrency {concurrency}, "
         f"{conf.per_host_concurrency} per host every {conf.per_host_interval:g} s",

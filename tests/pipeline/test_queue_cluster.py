@@ -164,6 +164,10 @@ def test_cluster_stores_each_article_once_keeps_hosts_polite_and_survives_a_kill
     reasons = rows(pg_url, "SELECT url, error_kind FROM run_items WHERE status = 'failed'")
     assert [str(u) for u, _ in reasons] == [MISSING_URL]
     assert "Permanent" in str(reasons[0][1]) or "404" in str(reasons[0][1])
+    # and the worker logged it as one line, not a traceback
+    logs = (tmp_path / "first.log").read_text() + (tmp_path / "second.log").read_text()
+    assert "Traceback" not in logs
+    assert [line for line in logs.splitlines() if MISSING_URL in line and "failed" in line]
 
 
 def test_a_worker_given_sources_discovers_on_schedule_and_queues_only_new_articles(
