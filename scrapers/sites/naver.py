@@ -1,14 +1,21 @@
-"""Naver News: current article pages (n.news.naver.com) and the 2020 `read.nhn` layout.
+"""Naver News: article pages of each Naver layout, read by the layout the page has.
 
 Every Naver URL form of one article (desktop, mobile, newspaper, read.naver / read.nhn,
 entertainment and sports hosts) maps to https://n.news.naver.com/mnews/article/<oid>/<aid>,
-keyed by the press code (oid) and the article id (aid).
+keyed by the press code (oid) and the article id (aid): Naver itself redirects them there.
+
+The layouts stand side by side in `LAYOUTS`, each with its body selector and its reader
+(the idea of fundus's per-publisher layout versions): a page is read by the first layout
+whose body it has, and a new layout is an added entry, not an edit to a working one.
+- current (n.news.naver.com, 2021-): verified on real pages;
+- read.nhn (news.naver.com/main/read.nhn, until 2021): verified on a real page;
+- sports (sports.news.naver.com/news, #newsEndContents, 2017-2022): verified on a real page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -43,7 +50,8 @@ if TYPE_CHECKING:
 NAME = "naver"
 # 2: related links are only the body's 관련기사 boxes and lines, no longer the press's
 # picks under the article (.media_end_linked, "주요뉴스 … 해당 언론사에서 선정")
-PARSER_VERSION = "2"
+# 3: the sports layout; the read.nhn layout's deck, bylines and press promotions
+PARSER_VERSION = "3"
 
 HOSTS = frozenset(
     {
@@ -98,8 +106,31 @@ OLD_DATES = f"descendant::{with_class('div', 'sponsor')}/descendant::{with_class
 OLD_SECTION = f"descendant::{with_class('em', 'guide_categorization_item')}"
 OLD_PRESS_LOGO = f"descendant::{with_class('div', 'press_logo')}/descendant::img/@title"
 OLD_DATE_RE = re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s*(오전|오후)\s*(\d{1,2}):(\d{2})")
+OLD_SUMMARY = (
+    f"descendant::*[{has_class('media_end_summary')}] | "
+    "descendant::div[@id='articleBodyContents']/strong"
+)
+OLD_BYLINE = f"descendant::*[{has_class('byline')}]/descendant-or-self::p"
 # The old layout's trailing "채널 구독 / 뉴스스탠드 구독 / 홈페이지 바로가기" line.
 SUBSCRIBE_RE = re.compile(r"채널\s*구독|뉴스스탠드\s*구독|홈페이지\s*바로가기|네이버\s*메인에서")
+
+
+# Sports layout (sports.news.naver.com/news?oid=…&aid=…, 2017-2022).
+SPORTS_BODY = "descendant::div[@id='newsEndContents']"
+SPORTS_TITLE = f"descendant::{with_class('div', 'news_headline')}/descendant::h4"
+SPORTS_INFO = (
+    f"descendant::{with_class('div', 'news_headline')}/descendant::{with_class('div', 'info')}/span"
+)
+SPORTS_PRESS_LOGO = f"descendant::{with_class('div', 'news_headline')}/descendant::img/@alt"
+SPORTS_ORIGINAL = f"descendant::{with_class('a', 'press_link')}/@href"
+SPORTS_BYLINE = f"descendant::{with_class('p', 'byline')}"
+# What follows the text inside #newsEndContents: the press credit, byline, reporter card,
+# copyright banner, section guide; and the press's promoted links (<a><strong>…</strong></a>).
+SPORTS_FURNITURE = (
+    f"descendant::p[{has_class('source')} or {has_class('byline')}] | "
+    f"descendant::div[{has_class('reporter_area')} or {has_class('copyright')} or "
+    f"{has_class('categorize')}] | descendant::a[strong]"
+)
 
 
 def handles(url: str) -> bool:
@@ -128,14 +159,13 @@ def canonical_url(url: str) -> str:
 def parse(page: Page) -> Article:
     root = parse_document(page.text)
     url = _page_url(root, page)
-    body = first(root, BODY)
-    if body is not None:
-        return _parse_current(root, body, url)
-    if first(root, OLD_BODY) is not None:
-        return _parse_old(root, url)
+    for _, body_xpath, read in LAYOUTS:
+        body = first(root, body_xpath)
+        if body is not None:
+            return read(root, body, url)
     if article_id(url) is None:
         raise NotAnArticle(NAME, url, "no article body (#dic_area); a list or search page")
-    raise ParseError(NAME, url, "article body (#dic_area or #articleBodyContents)")
+    raise ParseError(NAME, url, f"article body ({', '.join(name for name, _, _ in LAYOUTS)})")
 
 
 def _page_url(root: HtmlElement, page: Page) -> str:
@@ -212,7 +242,7 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     )
 
 
-def _parse_old(root: HtmlElement, url: str) -> Article:
+def _parse_old(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     title_el = first(root, OLD_TITLE)
     if title_el is None:
         raise ParseError(NAME, url, "title (h3#articleTitle)")
@@ -220,16 +250,20 @@ def _parse_old(root: HtmlElement, url: str) -> Article:
     dates = [d for d in dates if d is not None]
     if not dates:
         raise ParseError(NAME, url, "publication time (.sponsor span.t11)")
-    body = first(root, OLD_BODY)
-    assert body is not None
     press = _press(root)
     related = _related(body, url, press)
+    subheadings: tuple[str, ...] = ()
+    for summary in body.xpath(OLD_SUMMARY):
+        subheadings += lines_split_on_br(summary)
+    drop(body.xpath(OLD_SUMMARY))
     images = _photos(body)
     drop(body.xpath(BODY_JUNK))
     blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not SUBSCRIBE_RE.search(t))
     if not blocks:
         raise ParseError(NAME, url, "body text in #articleBodyContents")
     sections = _unique(text_of(e) for e in root.xpath(OLD_SECTION))
+    bylines = [author_from_byline(text_of(e)) for e in root.xpath(OLD_BYLINE)]
+    named = tuple(a for a in bylines if a is not None)
     return Article(
         url=url,
         site=NAME,
@@ -239,13 +273,63 @@ def _parse_old(root: HtmlElement, url: str) -> Article:
         parser_version=PARSER_VERSION,
         press=press,
         press_code=_press_code(url),
+        subheadings=subheadings,
         section=", ".join(sections) or None,
         published_at=dates[0],
         updated_at=dates[1] if len(dates) > 1 else None,
-        authors=authors_in_body(blocks),
+        authors=named or authors_in_body(blocks),
         images=images,
         related=related,
     )
+
+
+def _parse_sports(root: HtmlElement, body: HtmlElement, url: str) -> Article:
+    title_el = first(root, SPORTS_TITLE)
+    if title_el is None:
+        raise ParseError(NAME, url, "title (.news_headline h4)")
+    info = [text_of(e) for e in root.xpath(SPORTS_INFO)]
+    published = next((_old_time(t) for t in info if "입력" in t), None)
+    if published is None:
+        raise ParseError(NAME, url, "publication time (.news_headline .info 기사입력)")
+    updated = next((_old_time(t) for t in info if "수정" in t), None)
+    author = meta(root, "og:article:author") or ""
+    logos = root.xpath(SPORTS_PRESS_LOGO)
+    # og:article:author is "네이버 스포츠 | <press>"; the press logo's alt names it too.
+    press = author.rpartition("|")[2].strip() or (clean(str(logos[0])) if logos else None)
+    related = _related(body, url, press)
+    bylines = [author_from_byline(text_of(e)) for e in root.xpath(SPORTS_BYLINE)]
+    images = _photos(body)
+    drop(body.xpath(SPORTS_FURNITURE))
+    drop(body.xpath(BODY_JUNK))
+    blocks = body_blocks(body, keep=not_copyright)
+    if not blocks:
+        raise ParseError(NAME, url, "body text in #newsEndContents")
+    original = root.xpath(SPORTS_ORIGINAL)
+    named = tuple(a for a in bylines if a is not None)
+    return Article(
+        url=url,
+        site=NAME,
+        title=text_of(title_el),
+        blocks=tuple(blocks),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=press or None,
+        press_code=_press_code(url),
+        section="스포츠",
+        published_at=published,
+        updated_at=updated if updated != published else None,
+        authors=named or authors_in_body(blocks),
+        images=images,
+        related=related,
+        original_url=str(original[0]) if original else None,
+    )
+
+
+LAYOUTS: tuple[tuple[str, str, Callable[[HtmlElement, HtmlElement, str], Article]], ...] = (
+    ("#dic_area", BODY, _parse_current),
+    ("#articleBodyContents", OLD_BODY, _parse_old),
+    ("#newsEndContents", SPORTS_BODY, _parse_sports),
+)
 
 
 def _related(body: HtmlElement, url: str, press: str | None) -> tuple[RelatedLink, ...]:

@@ -41,7 +41,7 @@ def url_of(row: dict[str, str]) -> str | None:
 
 ROWS = [r for r in provenance() if r["file"].endswith(".html")]
 # Pages of layouts no parser supports yet, each with the open issue that will support it.
-UNSUPPORTED = {"naver/sports_477_0000073768.html": "issue #21: Naver Sports pages"}
+UNSUPPORTED: dict[str, str] = {}
 
 
 def _article_param(row: dict[str, str]) -> object:
