@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from scrapers.errors import ParseError
 from scrapers.model import Article, Author, Block, BlockKind
 from scrapers.sites.base import COPYRIGHT_RE, author_from_byline
 
@@ -171,6 +172,10 @@ def clean_article(article: Article) -> Article:
         blocks.append(block if text == block.text else Block(block.kind, text))
     if len(blocks) == len(article.blocks) and not bylines:
         return article
+    if not any(b.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE) for b in blocks):
+        raise ParseError(
+            article.parser, article.url, "article text (only bylines and page furniture)"
+        )
     authors = article.authors or _reporters(bylines)
     return replace(article, blocks=tuple(blocks), authors=authors)
 

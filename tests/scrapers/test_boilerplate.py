@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers.boilerplate import byline_prefix, clean_article, is_furniture
+from scrapers.errors import ParseError
 from scrapers.model import Article, Author, Block, BlockKind
 
 FURNITURE = [
@@ -108,9 +109,22 @@ def test_clean_article_leaves_the_story_a_reader_reads() -> None:
     assert cleaned.authors == (Author("이현주", "lovely@newsis.com"),)
 
 
+def test_an_article_of_nothing_but_furniture_is_refused() -> None:
+    furniture = _article(
+        Block(BlockKind.PARAGRAPH, "홍길동 기자 hong@example.com"),
+        Block(BlockKind.PARAGRAPH, "저작권자 © 연합뉴스, 무단 전재 및 재배포 금지"),
+    )
+    with pytest.raises(ParseError, match="only bylines and page furniture"):
+        clean_article(furniture)
+
+
 def test_clean_article_keeps_the_authors_a_parser_found() -> None:
     named = (Author("김철수", "chulsoo@hankyung.com"),)
-    article = _article(Block(BlockKind.PARAGRAPH, "홍길동 기자 hong@example.com"), authors=named)
+    article = _article(
+        Block(BlockKind.PARAGRAPH, "정부가 예산을 발표했다."),
+        Block(BlockKind.PARAGRAPH, "홍길동 기자 hong@example.com"),
+        authors=named,
+    )
     assert clean_article(article).authors == named
     story = _article(Block(BlockKind.PARAGRAPH, "정부가 예산을 발표했다."))
     assert clean_article(story) is story
