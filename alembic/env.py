@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from alembic import context
 from storage.db import make_engine
+from storage.location import resolve_database_url
 from storage.models import Base
 
 config = context.config
@@ -19,9 +20,7 @@ def _url() -> str:
     x_db = context.get_x_argument(as_dictionary=True).get("db")
     if x_db:
         return str(x_db)
-    from pipeline.settings import resolve_database_url  # same resolution as the CLI
-
-    return resolve_database_url(None)
+    return resolve_database_url(None)  # the CLI's resolution: $NEWSNOTE_DATABASE_URL, default
 
 
 def include_object(

@@ -5,37 +5,16 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from storage.location import resolve_database_url
 
 if TYPE_CHECKING:
     from scrapers.fetch import FetchConfig
 
-ENV_DATABASE_URL = "NEWSNOTE_DATABASE_URL"
+
 ENV_USER_AGENT = "NEWSNOTE_USER_AGENT"
 DEFAULT_USER_AGENT = "newsnote/0.1 (+https://github.com/newsnote/newsnote; polite news reader)"
-
-
-def default_database_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("newsnote") / "newsnote.db"
-
-
-def resolve_database_url(flag: str | None) -> str:
-    """`--db`, then NEWSNOTE_DATABASE_URL, then a SQLite file in the user's data directory.
-
-    A bare path (no `://`) is taken as a SQLite file. The default's folder is created; a
-    folder the user named must exist.
-    """
-    url = flag or os.environ.get(ENV_DATABASE_URL)
-    if not url:
-        default = default_database_path()
-        default.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{default}"
-    if "://" not in url:
-        url = f"sqlite:///{Path(url).expanduser().resolve()}"
-    return url
 
 
 @dataclass(frozen=True, slots=True)
