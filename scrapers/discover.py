@@ -42,16 +42,6 @@ MAX_DAYS = 366  # --since further back than this is almost certainly a typo
 MAX_PAGES = 50
 
 SA_ITEM_LINKS = "//li[contains(concat(' ', normalize-space(@class), ' '), ' sa_item ')]//a/@href"
-NATE_VIEW_RE = re.compile(r"^/view/\d{8}n\d+")
-CHOSUN_LEGACY_RE = re.compile(r"^/site/data/html_dir/\d{4}/\d{2}/\d{2}/\d+\.html$")
-CHOSUN_ARC_RE = re.compile(r"^/[a-z_-]+(?:/[a-z_-]+)*/\d{4}/\d{2}/\d{2}/[A-Z0-9]{20,}/?$")
-CHOSUN_HOSTS = frozenset({"chosun.com", "news.chosun.com", "biz.chosun.com", "m.chosun.com"})
-# Other sites: an article path carries an id of 6+ digits or a yyyy/mm/dd date, or the
-# query an article id parameter (khan_art_view.html?artid=…).
-GENERIC_ARTICLE_RE = re.compile(r"\d{6,}|/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/")
-GENERIC_ID_QUERY_RE = re.compile(
-    r"(?:^|&)(?:artid|aid|idxno|news_?id|article_?id|articleno|no|id)=\d{6,}", re.IGNORECASE
-)
 FEED_MARKERS = (b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf:RDF")
 
 
@@ -258,20 +248,15 @@ def _local(element: _Element) -> str:
 
 
 def _is_article_link(url: str, list_url: str) -> bool:
-    from scrapers.sites import naver
+    """An article of a site with its own parser, as that site tells; on any other site, an
+    article-shaped link of the list's own site (not an ad or a partner's page)."""
+    from scrapers.sites import find_site, generic
 
-    parts = urlsplit(url)
-    host = host_of(url)
-    if host in naver.HOSTS:
-        return naver.article_id(url) is not None
-    if host in CHOSUN_HOSTS:
-        return bool(CHOSUN_LEGACY_RE.match(parts.path) or CHOSUN_ARC_RE.match(parts.path))
-    if host in ("news.nate.com", "m.news.nate.com"):
-        return bool(NATE_VIEW_RE.match(parts.path))
-    same_site = _site_of(host) == _site_of(host_of(list_url))
-    return same_site and bool(
-        GENERIC_ARTICLE_RE.search(parts.path) or GENERIC_ID_QUERY_RE.search(parts.query)
-    )
+    site = find_site(url)
+    if site is not generic:
+        return site.is_article_url(url)
+    same_site = _site_of(host_of(url)) == _site_of(host_of(list_url))
+    return same_site and generic.is_article_url(url)
 
 
 def _is_web(url: str) -> bool:

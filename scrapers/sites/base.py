@@ -79,6 +79,10 @@ class Site(Protocol):
 
     def canonical_url(self, url: str) -> str: ...
 
+    def is_article_url(self, url: str) -> bool:
+        """Does `url` (a URL this site handles) name one article? Discovery keeps those."""
+        ...
+
     def parse(self, page: Page) -> Article: ...
 
 

@@ -78,12 +78,20 @@ INPUT_RE = re.compile(r"입력\s*:?\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s+(\d{1,2
 UPDATE_RE = re.compile(r"수정\s*:?\s*(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s+(\d{1,2}):(\d{2})")
 # "<title>제목 - 1등 인터넷뉴스 조선닷컴 - 정치 > 정부ㆍ지자체</title>": the section follows.
 TITLE_SECTION_RE = re.compile(r"조선닷컴\s*-\s*([^>]+?)\s*(?:>|$)")
+LEGACY_ARTICLE_RE = re.compile(r"^/site/data/html_dir/\d{4}/\d{2}/\d{2}/\d+\.html$")
+ARC_ARTICLE_RE = re.compile(r"^/[a-z_-]+(?:/[a-z_-]+)*/\d{4}/\d{2}/\d{2}/[A-Z0-9]{20,}/?$")
 # Card-news pages end with promotion lines, not article text.
 PROMO_RE = re.compile(r"카드뉴스가 더 보고 싶다면|페이스북에서 더 보기|^기사보기\s*:")
 
 
 def handles(url: str) -> bool:
     return host_of(url) in PRESS_BY_HOST
+
+
+def is_article_url(url: str) -> bool:
+    """The 2016 /site/data/html_dir/…/<id>.html, or the Arc site's /<section>/…/<date>/<ID>."""
+    path = urlsplit(url).path
+    return bool(LEGACY_ARTICLE_RE.match(path) or ARC_ARTICLE_RE.match(path))
 
 
 def canonical_url(url: str) -> str:

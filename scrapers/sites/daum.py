@@ -187,6 +187,10 @@ def handles(url: str) -> bool:
     return host_of(url) in HOSTS
 
 
+def is_article_url(url: str) -> bool:
+    return ARTICLE_PATH_RE.match(urlsplit(url).path) is not None
+
+
 def article_id(url: str) -> str | None:
     """The article id of a Daum article URL (long or short), or None for other pages."""
     if host_of(url) not in HOSTS:

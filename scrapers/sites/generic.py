@@ -62,6 +62,10 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 NOT_AUTHORS = frozenset({"입력", "수정", "anónimo", "anonymous", "admin", "editor"})
 MAX_AUTHOR_CHARS = 40
 # "헤드라인 : IT : 경제 : 뉴스 : 한겨레", "헤드라인 - 경향신문", "헤드라인 | 매체"
+ARTICLE_PATH_RE = re.compile(r"\d{6,}|/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/")
+ARTICLE_ID_QUERY_RE = re.compile(
+    r"(?:^|&)(?:artid|aid|idxno|news_?id|article_?id|articleno|no|id)=\d{6,}", re.IGNORECASE
+)
 TITLE_SEPARATOR_RE = re.compile(r"\s+[:|\-–—]\s+")
 MAX_PRESS_CHARS = 20
 BYLINE_TEXT = (
@@ -93,6 +97,13 @@ DATE_LABELS = ("입력", "등록")
 
 def handles(url: str) -> bool:
     return True
+
+
+def is_article_url(url: str) -> bool:
+    """An article path carries an id of 6+ digits or a yyyy/mm/dd date, or the query an
+    article id parameter (khan_art_view.html?artid=…): what list pages link to articles by."""
+    parts = urlsplit(url)
+    return bool(ARTICLE_PATH_RE.search(parts.path) or ARTICLE_ID_QUERY_RE.search(parts.query))
 
 
 def canonical_url(url: str) -> str:

@@ -66,6 +66,10 @@ def handles(url: str) -> bool:
     return host_of(url) in HOSTS
 
 
+def is_article_url(url: str) -> bool:
+    return VIEW_RE.match(urlsplit(url).path) is not None
+
+
 def canonical_url(url: str) -> str:
     match = VIEW_RE.match(urlsplit(url).path)
     if match:

@@ -149,6 +149,10 @@ def article_id(url: str) -> tuple[str, str] | None:
     return None
 
 
+def is_article_url(url: str) -> bool:
+    return article_id(url) is not None
+
+
 def canonical_url(url: str) -> str:
     ids = article_id(url)
     if ids is None:
