@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from procrastinate import App
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from scrapers.politeness import host_key
 
@@ -89,16 +89,10 @@ async def defer_sources(app: App, sources: Sequence[str], since: str | None = No
 
 
 def drop_stored(engine: Engine, urls: Sequence[str]) -> list[str]:
-    """The URLs not yet in `articles` (as given; discovery yields canonical URLs)."""
-    from storage import models as m
+    """The URLs not stored yet (as given; discovery yields canonical URLs)."""
+    from storage.runs import stored_article_urls
 
-    stored: set[str] = set()
-    with engine.connect() as conn:
-        for start in range(0, len(urls), BATCH_SIZE):
-            chunk = list(urls[start : start + BATCH_SIZE])
-            stored.update(
-                conn.execute(select(m.Article.url).where(m.Article.url.in_(chunk))).scalars()
-            )
+    stored = stored_article_urls(engine, urls)
     return [u for u in urls if u not in stored]
 
 

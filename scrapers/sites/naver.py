@@ -73,12 +73,10 @@ OID_RE = re.compile(r"^\d{3}$")
 AID_RE = re.compile(r"^\d{10}$")
 
 # Current layout (2021-).
-# One search each (a union of two is two passes over the page); the body found through the
-# id attributes, not an `[@id=…]` predicate tried on every element.
 TITLE = f"descendant::h2[@id='title_area' or {has_class('media_end_head_headline')}]"
 PUBLISHED = f"descendant::{with_class('span', '_ARTICLE_DATE_TIME')}/@data-date-time"
 MODIFIED = f"descendant::{with_class('span', '_ARTICLE_MODIFY_DATE_TIME')}/@data-modify-date-time"
-BODY = "descendant::*/@id[. = 'dic_area']/parent::*[self::article or self::div]"
+BODY = "descendant::*[self::article or self::div][@id='dic_area']"
 SUMMARY = f"descendant::{with_class('strong', 'media_end_summary')}"
 PHOTO = (
     f"descendant::{with_class('span', 'end_photo_org')} | "
