@@ -43,8 +43,8 @@ from storage.inputs import AnalysisIn, ArticleIn, PageIn
 from storage.models import utcnow
 
 SaveStatus = Literal["new", "changed", "unchanged"]
-# zstd level 3 on the corpus pages: 0.27 ms a page for 20% of the size; zlib level 3, which
-# versions before wrote, 0.89 ms for 22.5%
+# zstd level 3: faster than the zlib earlier versions wrote, and smaller (docs/design.md);
+# load_raw_content still reads both.
 RAW_PAGE_COMPRESSION = 3
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 IN_BATCH = 500  # values per IN (...) list, well under every backend's parameter limit
