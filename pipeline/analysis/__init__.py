@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ANALYSIS_VERSION", "analyze"]
 
 # Bump when the output of analysis changes: stored articles are then re-analysed on ingest.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 
 def analyze(
