@@ -14,6 +14,7 @@ holds and never asks for one of them again.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -133,7 +134,9 @@ class HostSlots:
             self.release_later(host, slot)
 
     def close(self) -> None:
-        """Release everything now (closing the session frees its advisory locks)."""
+        """Release everything now. The locks are unlocked before the session closes: the
+        server frees a closed session's locks only when its backend has exited, a moment
+        later, and another worker asking at once would find the host still busy."""
         with self._guard:
             timers = list(self._timers)
         for timer in timers:
@@ -141,5 +144,7 @@ class HostSlots:
         with self._guard:
             self._held.clear()
             if self._conn is not None:
+                with contextlib.suppress(Exception):  # a dead connection holds nothing
+                    self._conn.execute("SELECT pg_advisory_unlock_all()")
                 self._conn.close()
                 self._conn = None
