@@ -13,6 +13,7 @@ import click
 from pipeline.cli.batch_cmd import batch
 from pipeline.cli.db_cmd import db
 from pipeline.cli.enqueue_cmd import enqueue
+from pipeline.cli.import_articles_cmd import import_articles
 from pipeline.cli.import_note_cmd import import_note
 from pipeline.cli.ingest_cmd import ingest
 from pipeline.cli.note_cmd import note
@@ -29,6 +30,7 @@ COMMANDS: tuple[click.Command, ...] = (
     parse,
     note,
     import_note,
+    import_articles,
     report,
     sql,
     db,
