@@ -34,6 +34,7 @@ _LEADING = re.compile(
     rf"""^\s*(?:
         {_OPEN}[^\])】>〉=]{{1,30}}=[^\])】>〉]{{1,30}}{_CLOSE}   # [서울=뉴시스] (부산=연합뉴스)
       | {_OPEN}[^\])】>〉]{{0,30}}{_REPORTER}{_CLOSE}             # [이데일리 김현아 기자]
+      | {_OPEN}\s*(?:사진|그래픽|자료)\s*[=:：][^\])】>〉]{{1,30}}{_CLOSE}  # (사진=연합뉴스)
       | {_OPEN}\s*(?:앵커|기자|리포트|앵커\s*멘트|기자\s*멘트|인터뷰|녹취|현장음|싱크)
             [^\])】>〉]{{0,30}}{_CLOSE}                          # [앵커] [인터뷰: 홍길동 / 시민]
       | ◀\s*(?:앵커|리포트|인터뷰)\s*▶
@@ -122,9 +123,10 @@ def is_furniture(text: str) -> bool:
     return bool(
         _BYLINE_LINE.match(line)
         or _SIGN_OFF.match(line)
-        or _CREDIT.match(line)
-        or _CAPTION.match(line)
-        or _PROMPT_MARK.match(line)
+        # a long paragraph that opens with a credit or a mark is an article's own text
+        or (short and _CREDIT.match(line))
+        or (short and _CAPTION.match(line))
+        or (short and _PROMPT_MARK.match(line))
         or _ONLY_CUE.match(line)
         or _leading_end(line) == len(line)
         or _EMAIL_ONLY.match(line)

@@ -47,6 +47,9 @@ STORY = [
     "연합뉴스는 5일 이같이 보도했다.",
     "신청은 이메일(apply@example.kr)로 받는다.",
     "지금까지 정부 발표를 전해 드렸습니다.",
+    # a long paragraph that merely opens with a credit or a mark is the article's text
+    "사진=연합뉴스 " + "정부가 내년 예산을 700조원으로 편성했다고 5일 밝혔다. " * 4,
+    "※한경 마켓PRO 텔레그램을 구독하시면 " + "국내 증시의 흐름을 분석한 기사를 읽을 수 있다. " * 4,
 ]
 
 
@@ -71,6 +74,7 @@ def test_the_story_is_not_furniture(line: str) -> None:
         ("[이데일리 김현아 기자] 통신 3사가 요금을 내렸다.", "통신 3사가 요금을 내렸다."),
         ("[앵커] 오늘 첫 소식입니다.", "오늘 첫 소식입니다."),
         ("홍길동 기자 = 정부가 발표했다.", "정부가 발표했다."),
+        ("(사진=연합뉴스) 정부가 발표했다.", "정부가 발표했다."),
     ],
 )
 def test_a_leading_byline_is_cut_from_the_sentence_it_starts(text: str, story: str) -> None:
