@@ -93,6 +93,8 @@ class Article:
             *self.subheadings,
             *(f"{b.kind}:{b.text}" for b in self.blocks),
             *(f"related:{r.url} {r.title}" for r in self.related),
+            f"press:{self.press or ''}",
+            *(f"author:{a.name} {a.email or ''}" for a in self.authors),
             self.published_at.isoformat() if self.published_at else "",
             self.updated_at.isoformat() if self.updated_at else "",
         ):

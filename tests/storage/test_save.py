@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from pipeline.model import Figure, Sentence
-from scrapers.model import Block, BlockKind, RelatedLink
+from scrapers.model import Author, Block, BlockKind, RelatedLink
 from storage import models as m
 from storage import runs
 from storage.save import ZSTD_MAGIC, save_article
@@ -90,6 +90,15 @@ def test_related_links_that_changed_replace_the_stored_ones(engine: Engine) -> N
         urls = s.execute(select(m.RelatedLink.url)).scalars().all()
     assert urls == ["https://news.example.kr/2"]
     assert save_article(engine, fixed, factories.analysis()).status == "unchanged"
+
+
+def test_a_corrected_press_or_byline_is_a_change(engine: Engine) -> None:
+    save_article(engine, factories.article(), factories.analysis())
+    for fixed in (
+        factories.article(press="한국경제TV"),
+        factories.article(authors=(Author("이주현", "lee@hankyung.com"),)),
+    ):
+        assert save_article(engine, fixed, factories.analysis()).status == "changed"
 
 
 def test_new_analysis_version_recomputes(engine: Engine) -> None:
