@@ -113,6 +113,12 @@ OLD_BYLINE = f"descendant::*[{has_class('byline')}]/descendant-or-self::p"
 SUBSCRIBE_RE = re.compile(r"채널\s*구독|뉴스스탠드\s*구독|홈페이지\s*바로가기|네이버\s*메인에서")
 
 
+# What Naver shows in place of an article that is gone.
+GONE_RE = re.compile(
+    r"(?:삭제|노출\s*중단|서비스\s*중단)\s*(?:된|되었습니다|된\s*기사입니다)|"
+    r"기사를\s*찾을\s*수\s*없습니다|존재하지\s*않는\s*기사"
+)
+
 # Sports layout (sports.news.naver.com/news?oid=…&aid=…, 2017-2022).
 SPORTS_BODY = "descendant::div[@id='newsEndContents']"
 SPORTS_TITLE = f"descendant::{with_class('div', 'news_headline')}/descendant::h4"
@@ -167,7 +173,18 @@ def parse(page: Page) -> Article:
             return read(root, body, url)
     if article_id(url) is None:
         raise NotAnArticle(NAME, url, "no article body (#dic_area); a list or search page")
+    if notice := _gone_notice(root):
+        raise NotAnArticle(NAME, url, f"a deleted or withdrawn article (Naver: {notice})")
     raise ParseError(NAME, url, f"article body ({', '.join(name for name, _, _ in LAYOUTS)})")
+
+
+def _gone_notice(root: HtmlElement) -> str | None:
+    """Naver's notice on the page of an article that was deleted or withdrawn, if shown
+    (only asked of a page no layout could read, so an article quoting it is not affected)."""
+    for text in root.xpath("descendant::body/descendant::text()"):
+        if match := GONE_RE.search(str(text)):
+            return match.group(0)
+    return None
 
 
 def _page_url(root: HtmlElement, page: Page) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from scrapers.files import page_from_file
 from scrapers.model import BlockKind
 from scrapers.parse import parse_page
@@ -49,3 +51,10 @@ def test_the_read_nhn_layout_puts_deck_caption_and_byline_where_they_belong() ->
     assert [(a.name, a.email) for a in article.authors] == [("김하늘", "sky@mk.co.kr")]
     assert article.press == "매일경제"
     assert all(b.kind is BlockKind.PARAGRAPH for b in article.blocks)
+
+
+def test_a_deleted_article_is_refused_as_what_it_is() -> None:
+    from scrapers.errors import NotAnArticle
+
+    with pytest.raises(NotAnArticle, match="a deleted or withdrawn article"):
+        parse_page(page_from_file(FIXTURES / "naver_layouts" / "deleted.html"))
