@@ -19,7 +19,13 @@ from scrapers.parse import parse_page
 from scrapers.sites.base import has_class, parse_document, text_of
 from scrapers.sites.related import related_in_body
 from tests.conftest import FIXTURES
-from tests.scrapers.test_sites_corpus import IMAGE_ONLY, UNSUPPORTED, provenance, url_of
+from tests.scrapers.test_sites_corpus import (
+    IMAGE_ONLY,
+    UNSUPPORTED,
+    or_skip,
+    provenance,
+    url_of,
+)
 
 RELATED = FIXTURES / "related"
 
@@ -114,7 +120,7 @@ def corpus_articles() -> list[object]:
         and r["file"] not in UNSUPPORTED
         and "trap_" not in r["file"]
     ]
-    return [pytest.param(r, id=r["file"]) for r in rows]
+    return or_skip([pytest.param(r, id=r["file"]) for r in rows])
 
 
 ARTICLES = corpus_articles()
