@@ -236,7 +236,12 @@ def foreign_database(url: str, engine: Engine, revision: str | None) -> str | No
                 "not know (another application's database, or a newer newsnote's)"
             )
         return None
-    other = [t for t in table_names(engine) if not t.startswith(OWN_TABLE_PREFIXES)]
+    from storage.models import Base
+
+    tables = table_names(engine)
+    if set(tables) & set(Base.metadata.tables):
+        return None  # newsnote's own, being created by another process right now
+    other = [t for t in tables if not t.startswith(OWN_TABLE_PREFIXES)]
     if other:
         return (
             f"{shown(url)} is a database without newsnote's tables "

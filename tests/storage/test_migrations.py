@@ -36,3 +36,18 @@ def test_ensure_schema_migrates_a_new_sqlite_file(tmp_path) -> None:  # type: ig
     storage_db.ensure_schema(url, eng)
     assert storage_db.current_revision(eng) == storage_db.head_revision(url)
     eng.dispose()
+
+
+def test_a_store_another_process_is_creating_is_not_taken_for_someone_elses(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # what a second process sees while the first is still migrating a new store: newsnote's
+    # tables, and no revision yet
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    eng = storage_db.make_engine(url)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE articles (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("CREATE TABLE accounts (id INTEGER PRIMARY KEY)")
+    assert storage_db.foreign_database(url, eng, None) is None
+    with eng.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE articles")
+    assert "without newsnote's tables" in str(storage_db.foreign_database(url, eng, None))
+    eng.dispose()
