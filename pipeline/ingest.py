@@ -119,20 +119,14 @@ def _refresh_if_unchanged(engine: Engine, page: Page, article: Article) -> SaveR
     """When the stored article has the same content and analysis version, refresh only its
     raw page and say so; else None."""
     from pipeline.analysis import ANALYSIS_VERSION
-    from storage.save import save_raw_page
+    from storage.save import save_raw_page, stored_unchanged
 
-    with Session(engine) as session:
-        stored = session.execute(
-            select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
-                m.Article.url == article.url,
-                m.Article.analysis_version == ANALYSIS_VERSION,
-            )
-        ).one_or_none()
-    if stored is None or stored.content_hash != article.content_hash():
+    unchanged = stored_unchanged(engine, article.url, article.content_hash(), ANALYSIS_VERSION)
+    if unchanged is None:
         return None
     with Session(engine) as session, session.begin():
-        save_raw_page(session, page, article_id=stored.id)
-    return SaveResult(stored.id, "unchanged", stored.revision)
+        save_raw_page(session, page, article_id=unchanged.article_id)
+    return unchanged
 
 
 def store_article(

@@ -57,6 +57,22 @@ class SaveResult:
     revision: int
 
 
+def stored_unchanged(
+    engine: Engine, url: str, content_hash: str, analysis_version: str
+) -> SaveResult | None:
+    """The article stored at `url` as an "unchanged" result when it has this content and
+    analysis version (nothing to analyse or save again); else None."""
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
+                m.Article.url == url, m.Article.analysis_version == analysis_version
+            )
+        ).one_or_none()
+    if stored is None or stored.content_hash != content_hash:
+        return None
+    return SaveResult(stored.id, "unchanged", stored.revision)
+
+
 def save_article(
     engine: Engine,
     article: ArticleIn,

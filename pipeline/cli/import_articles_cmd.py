@@ -470,20 +470,8 @@ def store_records(
 def stored_unchanged(engine: Engine, article: Article) -> SaveResult | None:
     """The stored article's result as unchanged when its content and analysis version are
     those `article` would get; else None (it must be analysed and saved)."""
-    from sqlalchemy import select
-
     from pipeline.analysis import ANALYSIS_VERSION
-    from storage import models as m
     from storage.db import for_reads
-    from storage.save import SaveResult
+    from storage.save import stored_unchanged as lookup
 
-    with for_reads(engine).connect() as conn:
-        stored = conn.execute(
-            select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
-                m.Article.url == article.url,
-                m.Article.analysis_version == ANALYSIS_VERSION,
-            )
-        ).one_or_none()
-    if stored is None or stored.content_hash != article.content_hash():
-        return None
-    return SaveResult(stored.id, "unchanged", stored.revision)
+    return lookup(for_reads(engine), article.url, article.content_hash(), ANALYSIS_VERSION)
