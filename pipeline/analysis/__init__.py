@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ANALYSIS_VERSION", "analyze"]
 
 # Bump when the output of analysis changes: stored articles are then re-analysed on ingest.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 
 def analyze(
@@ -50,12 +50,14 @@ def analyze(
     sentences = tuple(s.with_figures(tuple(extract_figures(s.text))) for s in split.sentences)
     block_texts = [article.blocks[s.block_index].text for s in sentences]
     extra_texts = [t for t in (article.title, *article.subheadings) if t.strip()]
+    quotes = find_quotes(sentences, split.tokens, split.body)
     keywords = extract_keywords(
         [*split.tokens, *split.extra_tokens],
         [*block_texts, *extra_texts],
         doc_freq=doc_freq,
         n_docs=n_docs,
         exclude=[a.name for a in article.authors],
+        speakers=[q.speaker for q in quotes if q.speaker],
         headlines=len(extra_texts),
     )
     ranking = rank_sentences(
@@ -64,7 +66,7 @@ def analyze(
     return Analysis(
         sentences=sentences,
         keywords=keywords,
-        quotes=find_quotes(sentences, split.tokens, split.body),
+        quotes=quotes,
         glossary=find_glossary(sentences, known_terms, extra_texts, tokens=split.tokens),
         evidence=find_evidence(sentences, split.body),
         summary=tuple(sorted(ranking[: max(summary_sentences, 0)])),

@@ -6,8 +6,8 @@ score is its centrality times the log of how often the article says it. Compound
 of adjacent chunks that the article repeats (생성형 AI, AI 스타트업); a compound's centrality
 is its units' mean, scaled by how often the units come as that compound. With document
 frequencies from the store, scores are multiplied by an IDF factor so words every article
-uses sink. Stop nouns, verb stems (사용하다) and variants of a better term (클라우드 AI after
-AI) are left out.
+uses sink. Stop nouns, verb stems (사용하다), variants of a better term (클라우드 AI after
+AI) and the way a quote's speaker is named (김성수 의원) are left out.
 """
 
 from __future__ import annotations
@@ -44,9 +44,14 @@ HEAD_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})  # what a chunk's last token m
 MIN_LATIN = 2
 HEADLINE_BOOST = 3.0  # extra random-jump weight of nouns in the title and deck
 COMPOUND_BONUS = 1.5  # a recurring compound says more than its parts' mean
-# Suffixes (XSN) that make a noun a modifier: 생성형 AI, 기술적 우군. Such a chunk may open a
-# compound but is no keyword alone.
+# Noun suffixes (XSN) by what they make. Most make a noun of their own (변동성, 의결권,
+# 수익률, 생태계, 상한제) and the chunk is a unit. These make a modifier: 생성형 AI, 기술적
+# 우군; such a chunk may open a compound but is no keyword alone.
 MODIFIER_SUFFIXES = ("형", "적")
+# These only count, distribute, date or address (종목별, 주당, 나흘간, 규정상, 선생님): the
+# chunk is no unit. The plural 들 is dropped (기업들 is 기업).
+NON_NOUN_SUFFIXES = frozenset(["별", "당", "간", "상", "씩", "째", "쯤", "경", "가량", "님", "씨"])
+PLURAL_SUFFIX = "들"
 # Nouns that are never keywords, with where each group comes from.
 STOP_NOUNS = frozenset(
     word
@@ -63,7 +68,7 @@ STOP_NOUNS = frozenset(
         # copyright lines, photo credits).
         "기사 뉴스 사진 제공 무단 전재 배포 금지 저작권 관련기사 카드뉴스 그래픽 자료사진",
         # Generic modifiers that make no compound of their own (국내 AI is AI).
-        "국내 해외 국외 전국 전체 주요 기존 신규",
+        "국내 해외 국외 글로벌 전국 전체 주요 기존 신규",
     )
     for word in line.split()
 )
@@ -77,12 +82,16 @@ def extract_keywords(
     doc_freq: Mapping[str, int] | None = None,
     n_docs: int = 0,
     exclude: Iterable[str] = (),
+    speakers: Iterable[str] = (),
     headlines: int = 0,
     top_n: int = TOP_N,
 ) -> tuple[Keyword, ...]:
     """Ranked keywords of an article given each sentence's tokens and the text they index.
 
     The last `headlines` sentences are the title and deck: their nouns are favoured.
+    `exclude` are units never to rank (the authors' names); `speakers` are the quotes'
+    speakers: a compound that is how a speaker is named (김성수 의원, 원자력공학과 교수 of
+    `제무성 한양대 원자력공학과 교수`) says who spoke, not what the story is about.
     """
     excluded = set(exclude)
     modifiers: set[str] = set()
@@ -130,6 +139,10 @@ def extract_keywords(
     if doc_freq is not None and n_docs > 0:
         scores = _reweight(scores, doc_freq, n_docs)
     verbs = {u for u, n in predicates.items() if n >= PREDICATE_SHARE * (unit_freq[u] + n)}
+    designations = [s.replace(" ", "") for s in speakers]
+    for term in [t for t in scores if t in parts]:
+        if any(d.endswith(term.replace(" ", "")) for d in designations):
+            del scores[term]
     chosen = _choose(scores, parts, unit_freq, compounds, modifiers | verbs, top_n)
     if not chosen:
         return ()
@@ -150,11 +163,11 @@ def _choose(
 ) -> list[tuple[str, float]]:
     """The best terms, without variants of one another.
 
-    A variant names the same thing as a better-ranked term: it has the same head noun and
-    one's words are a run inside the other's (AI, 클라우드 AI), or it only adds words to a
-    compound already chosen (AI PC 시장 after AI PC). A compound with another head names
-    another thing (AI 반도체 is a chip) and stays. A compound takes its head's place when
-    the article mostly calls the thing by the compound (생성형 AI, not AI). A word that
+    A variant is a term whose words are a run inside a better-ranked term's, or the other
+    way round (AI and 클라우드 AI, AI PC, AI 반도체; AI PC 시장 after AI PC): in ten
+    keywords a reader wants ten subjects, and the better-ranked term already names this
+    one's. A compound takes its head's place when the article mostly calls the thing by the
+    compound (생성형 AI, not AI). A word that
     mostly comes inside one compound is part of that name, not a keyword alone (생성 of
     생성 AI). `not_alone` are words that may end no keyword (modifiers such as 생성형, verb
     stems such as 사용).
@@ -181,11 +194,10 @@ def _choose(
 
 
 def _variant(term: tuple[str, ...], chosen: tuple[str, ...]) -> bool:
-    """Does `term` name what `chosen` names (see `_choose`)?"""
+    """Are the words of one a run inside the other's (see `_choose`)?"""
     short, long = (term, chosen) if len(term) <= len(chosen) else (chosen, term)
     n = len(short)
-    inside = any(long[i : i + n] == short for i in range(len(long) - n + 1))
-    return inside and (term[-1] == chosen[-1] or len(chosen) > 1)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
 def _mostly_inside(
@@ -298,7 +310,12 @@ def _close(runs: list[list[str]], run: list[str], unit: str | None) -> None:
 def _unit(chunk: Sequence[Morph], text: str, modifiers: set[str]) -> str | None:
     """The chunk's text if it can be a keyword: no number, no lone syllable, no stop noun."""
     last_form, last_tag, _, last_end = chunk[-1]
-    if last_tag not in HEAD_TAGS and last_form not in MODIFIER_SUFFIXES:
+    if last_tag == "XSN":
+        if last_form == PLURAL_SUFFIX and len(chunk) > 1:
+            return _unit(chunk[:-1], text, modifiers)
+        if last_form in NON_NOUN_SUFFIXES or last_form == PLURAL_SUFFIX:
+            return None
+    elif last_tag not in HEAD_TAGS:
         return None
     surface = text[chunk[0][2] : last_end]
     # Most chunks are letters only: `isalpha` rules digits out far cheaper than the scan.
@@ -314,6 +331,6 @@ def _unit(chunk: Sequence[Morph], text: str, modifiers: set[str]) -> str | None:
         return surface
     if len(surface) < 2 or " " in surface:
         return None
-    if last_tag == "XSN":
+    if last_form in MODIFIER_SUFFIXES and last_tag == "XSN":
         modifiers.add(surface)
     return surface
