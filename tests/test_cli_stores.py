@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import FIXTURES, REPO, _pg_admin_url
 from tests.test_cli_basics import run
 
-EXAMPLE = str(REPO / "examples" / "naver_example.html")
+EXAMPLE = str(REPO / "tests" / "fixtures" / "naver_article.html")
 NOTE = str(FIXTURES / "notes" / "winter_heater_safety.md")
 # Commands that open a store, each as a user would type it.
 COMMANDS = (

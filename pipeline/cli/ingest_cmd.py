@@ -52,7 +52,7 @@ def ingest(
 
     \b
     Examples:
-      newsnote ingest examples/naver_example.html --note
+      newsnote ingest examples/example_article.html --note
       newsnote ingest 'https://n.news.naver.com/article/newspaper/015/0004906221?date=20231025'
     """
     from pipeline.errors import USER_ERRORS

@@ -16,7 +16,7 @@ from scrapers.files import page_from_file
 from storage import models as m
 from tests.conftest import REPO
 
-EXAMPLE = REPO / "examples" / "naver_example.html"
+EXAMPLE = REPO / "tests" / "fixtures" / "naver_article.html"
 FIXTURES = REPO / "tests" / "fixtures"
 # Articles for four site parsers, for the tests of several pages at once.
 ARTICLE_PAGES = [
@@ -155,7 +155,7 @@ def test_reparse_says_what_it_does_in_the_outcome_words_of_runs(tmp_path: Path) 
     import sys
 
     db = str(tmp_path / "news.db")
-    example = str(REPO / "examples" / "naver_example.html")
+    example = str(REPO / "tests" / "fixtures" / "naver_article.html")
 
     def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -252,7 +252,7 @@ def _ranked_sentences(db_url: str) -> list[str]:
 
 
 def test_note_and_ingest_highlight_as_many_summary_sentences_as_asked(db_url: str) -> None:
-    example = str(REPO / "examples" / "naver_example.html")
+    example = str(REPO / "tests" / "fixtures" / "naver_article.html")
     stored = newsnote("ingest", example, "--db", db_url)
     assert stored.returncode == 0, stored.stderr
     ranked = _ranked_sentences(db_url)

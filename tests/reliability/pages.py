@@ -1,6 +1,6 @@
 """Small Naver-structure article pages for the reliability tests, built from the README example.
 
-`article_page(n)` is examples/naver_example.html with its ids (og:url, oid/aid), title and
+`article_page(n)` is tests/fixtures/naver_article.html with its ids (og:url, oid/aid), title and
 body varied by `n`, so every page is a distinct article with its own text and figures.
 """
 
@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "naver_example.html"
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "naver_article.html"
 EXAMPLE_AID = "0004906221"
 EXAMPLE_TITLE = "국내 AI 스타트업, 40억달러 투자 유치…“대규모언어모델 경쟁 본격화”"
 BODY_RE = re.compile(r"(<article id=\"dic_area\"[^>]*>)(.*?)(</article>)", re.S)

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackServer, raw
 
-EXAMPLE = REPO / "examples" / "naver_example.html"
+EXAMPLE = REPO / "tests" / "fixtures" / "naver_article.html"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

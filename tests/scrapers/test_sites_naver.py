@@ -232,8 +232,8 @@ def test_article_url_without_body_is_a_parse_error_not_a_list_page() -> None:
     assert not isinstance(info.value, NotAnArticle)
 
 
-def test_readme_example_page() -> None:
-    article = parse_page(page_from_file(REPO / "examples" / "naver_example.html"))
+def test_the_naver_structure_fixture_page() -> None:
+    article = parse_page(page_from_file(REPO / "tests" / "fixtures" / "naver_article.html"))
     assert isinstance(article, Article)
     assert article.url == CANONICAL
     assert article.press == "한국경제"
