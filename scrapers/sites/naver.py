@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
-from scrapers.model import Article, Image, Page, RelatedLink
+from scrapers.model import Article, Author, Image, Page, RelatedLink
 from scrapers.sites.base import (
     KST,
     author_from_byline,
@@ -31,6 +31,7 @@ from scrapers.sites.base import (
     drop,
     first,
     has_class,
+    is_contribution,
     kst,
     lines_split_on_br,
     merge_authors,
@@ -40,6 +41,7 @@ from scrapers.sites.base import (
     reporter_name,
     text_of,
     with_class,
+    writer_of_line,
 )
 from scrapers.sites.related import related_in_body
 from scrapers.urls import host_of, normalise_url, query_params
@@ -51,7 +53,9 @@ NAME = "naver"
 # 2: related links are only the body's 관련기사 boxes and lines, no longer the press's
 # picks under the article (.media_end_linked, "주요뉴스 … 해당 언론사에서 선정")
 # 3: the sports layout; the read.nhn layout's deck, bylines and press promotions
-PARSER_VERSION = "3"
+# 4: the section is the press's first-listed one; a contribution's writer line in the deck
+# slot is its byline
+PARSER_VERSION = "4"
 
 HOSTS = frozenset(
     {
@@ -239,7 +243,9 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     names = [reporter_name(text_of(e)) for e in root.xpath(JOURNALIST_NAME)]
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(BYLINE)]
     authors = merge_authors(names, [a for a in bylines if a is not None])
-    sections = _unique(text_of(e) for e in root.xpath(SECTION))
+    section = _section(root.xpath(SECTION))
+    subheadings, writers = _deck_and_writers(title, section, subheadings)
+    authors = authors or writers
     original = root.xpath(ORIGINAL_LINK)
     return Article(
         url=url,
@@ -251,7 +257,7 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
         press=press,
         press_code=_press_code(url),
         subheadings=subheadings,
-        section=", ".join(sections) or None,
+        section=section,
         published_at=published,
         updated_at=updated,
         authors=authors,
@@ -280,20 +286,22 @@ def _parse_old(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not SUBSCRIBE_RE.search(t))
     if not blocks:
         raise ParseError(NAME, url, "body text in #articleBodyContents")
-    sections = _unique(text_of(e) for e in root.xpath(OLD_SECTION))
+    title = text_of(title_el)
+    section = _section(root.xpath(OLD_SECTION))
+    subheadings, writers = _deck_and_writers(title, section, subheadings)
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(OLD_BYLINE)]
-    named = tuple(a for a in bylines if a is not None)
+    named = tuple(a for a in bylines if a is not None) or writers
     return Article(
         url=url,
         site=NAME,
-        title=text_of(title_el),
+        title=title,
         blocks=tuple(blocks),
         parser=NAME,
         parser_version=PARSER_VERSION,
         press=press,
         press_code=_press_code(url),
         subheadings=subheadings,
-        section=", ".join(sections) or None,
+        section=section,
         published_at=dates[0],
         updated_at=dates[1] if len(dates) > 1 else None,
         authors=named or authors_in_body(blocks),
@@ -349,6 +357,30 @@ LAYOUTS: tuple[tuple[str, str, Callable[[HtmlElement, HtmlElement, str], Article
     ("#articleBodyContents", OLD_BODY, _parse_old),
     ("#newsEndContents", SPORTS_BODY, _parse_sports),
 )
+
+
+def _section(items: list[HtmlElement]) -> str | None:
+    """The press's section: the first of those it classed the article in ("이 기사는
+    언론사에서 오피니언, 사회 섹션으로 분류했습니다" → 오피니언), its primary one."""
+    sections = _unique(text_of(e) for e in items)
+    return sections[0] if sections else None
+
+
+def _deck_and_writers(
+    title: str, section: str | None, deck: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[Author, ...]]:
+    """The deck without the writer's line of a contribution, and the writers it named.
+
+    A signed contribution or column ("[기고]" in the headline, an opinion section) puts its
+    writer where a news article has its deck: "김승룡 소방청장 직무대행" is a name and a
+    title, not a summary of the story, so it is the byline. In any other article a deck
+    line is the deck, whatever its shape.
+    """
+    if not deck or not is_contribution(title, section):
+        return deck, ()
+    writers = [writer_of_line(line) for line in deck]
+    kept = tuple(line for line, w in zip(deck, writers, strict=True) if w is None)
+    return kept, tuple(w for w in writers if w is not None)
 
 
 def _related(body: HtmlElement, url: str, press: str | None) -> tuple[RelatedLink, ...]:
