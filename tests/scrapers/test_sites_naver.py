@@ -34,12 +34,37 @@ CANONICAL = "https://n.news.naver.com/mnews/article/015/0004906221"
         "https://entertain.naver.com/read?oid=015&aid=0004906221",
         "https://sports.news.naver.com/news.nhn?oid=015&aid=0004906221",
         "https://m.sports.naver.com/article/015/0004906221",
+        # entertainment and sports hosts: Naver serves one article under each of them
+        "https://m.entertain.naver.com/home/article/015/0004906221",
+        "https://m.entertain.naver.com/now/article/015/0004906221?sid=7a5",
+        "https://m.entertain.naver.com/article/comment/015/0004906221",
+        "https://m.entertain.naver.com/read?oid=015&aid=0004906221",
+        "https://entertain.naver.com/now/read?oid=015&aid=0004906221&cid=1073789",
+        "https://m.sports.naver.com/wfootball/article/015/0004906221",
+        "https://m.sports.naver.com/kbaseball/news/read?oid=015&aid=0004906221",
+        "https://sports.naver.com/news?oid=015&aid=0004906221",
         "HTTPS://N.NEWS.NAVER.COM/mnews/article/015/0004906221#comment",
     ],
 )
 def test_every_url_form_has_one_canonical_url(url: str) -> None:
     assert find_site(url) is naver
     assert canonical_url(url) == CANONICAL
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://entertain.naver.com/home",
+        "https://m.entertain.naver.com/ranking",
+        "https://m.sports.naver.com/wfootball/index",
+        "https://m.sports.naver.com/original/article/1",  # not a press's article id
+        "https://sports.news.naver.com/kbaseball/news/index?isphoto=N",
+    ],
+)
+def test_entertainment_and_sports_pages_that_are_not_articles_keep_their_url(url: str) -> None:
+    assert find_site(url) is naver
+    assert not naver.is_article_url(url)
+    assert canonical_url(url) == url
 
 
 def test_naver_pages_without_an_article_id_keep_their_url() -> None:

@@ -8,18 +8,22 @@ these tests (tests/fixtures/naver_layouts/), in the structure the issue describe
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from scrapers.errors import NotAnArticle, ParseError
 from scrapers.files import page_from_file
-from scrapers.model import BlockKind
+from scrapers.model import Article, Author, BlockKind
 from scrapers.parse import parse_page
 from tests.conftest import FIXTURES
 from tests.metrics import token_f1
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SPORTS = "sports_477_0000073768"
+KST = ZoneInfo("Asia/Seoul")
 
 
 def test_the_sports_layout_gives_every_field_read_by_hand(corpus: Path) -> None:
@@ -54,7 +58,80 @@ def test_the_read_nhn_layout_puts_deck_caption_and_byline_where_they_belong() ->
 
 
 def test_a_deleted_article_is_refused_as_what_it_is() -> None:
-    from scrapers.errors import NotAnArticle
-
     with pytest.raises(NotAnArticle, match="a deleted or withdrawn article"):
         parse_page(page_from_file(FIXTURES / "naver_layouts" / "deleted.html"))
+
+
+# The entertainment and app layouts are built from the structure public scrapers document
+# (docs/design.md); the pages below are written for these tests in that structure.
+LAYOUT_FIXTURES = FIXTURES / "naver_layouts"
+
+
+def layout_page(name: str) -> Article:
+    return parse_page(page_from_file(LAYOUT_FIXTURES / name))
+
+
+def test_the_entertainment_layout_gives_every_field() -> None:
+    article = layout_page("entertain_read.html")
+    assert article.url == "https://n.news.naver.com/mnews/article/312/0000654321"
+    assert (article.title, article.press, article.press_code, article.section) == (
+        "신인 밴드 '파도소리', 첫 단독 공연 매진",
+        "가상스포츠",
+        "312",
+        "연예",
+    )
+    assert article.published_at == datetime(2022, 3, 4, 17, 7, tzinfo=KST)
+    assert article.updated_at == datetime(2022, 3, 4, 18, 15, tzinfo=KST)
+    assert article.authors == (Author("홍예린", "yerin.hong@example.co.kr"),)
+    assert [i.caption for i in article.images] == ["밴드 파도소리. 사진 제공=가상레코드"]
+    assert article.paragraphs[0] == "신인 밴드 파도소리가 첫 단독 공연 표를 모두 팔았다."
+    assert article.paragraphs[-1].endswith("추가 공연을 검토하고 있다고 전했다.")
+    for furniture in ("다른 기사 보기", "무단 전재", "@example.co.kr", "사진 제공"):
+        assert furniture not in article.body_text
+    assert article.extra["layout"] == "entertain"
+
+
+def test_the_app_layout_gives_every_field() -> None:
+    article = layout_page("app_entertain.html")
+    assert article.url == "https://n.news.naver.com/mnews/article/108/0003300001"
+    assert (article.title, article.press, article.section) == (
+        "가수 이가상, 데뷔 10주년 기념 음반 발표",
+        "가상연예신문",
+        "연예",
+    )
+    assert article.published_at == datetime(2024, 6, 11, 9, 5, tzinfo=KST)
+    assert article.updated_at == datetime(2024, 6, 11, 10, 40, tzinfo=KST)
+    assert article.authors == (Author("박나래온", "naraeon@example.com"),)
+    assert [i.caption for i in article.images] == ["가수 이가상. 사진 제공=가상엔터"]
+    assert len(article.paragraphs) == 3
+    assert "사진 제공" not in article.body_text
+    assert article.extra["layout"] == "app"
+
+
+def test_an_entertainment_page_without_its_headline_fails_naming_it() -> None:
+    with pytest.raises(ParseError, match=r"h2\.end_tit") as caught:
+        layout_page("entertain_no_title.html")
+    assert not isinstance(caught.value, NotAnArticle)
+
+
+def test_an_app_page_in_an_unknown_structure_fails_loudly() -> None:
+    with pytest.raises(ParseError, match=r"#articeBody, \._article_content") as caught:
+        layout_page("app_host_unknown_layout.html")
+    assert not isinstance(caught.value, NotAnArticle)
+
+
+def test_the_app_shell_is_refused_with_the_url_to_fetch_instead() -> None:
+    with pytest.raises(NotAnArticle, match="shell of Naver's entertainment/sports app") as caught:
+        layout_page("app_shell.html")
+    assert "fetch https://n.news.naver.com/article/109/0005000001 instead" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [("video_only.html", "a video-only page"), ("photo_gallery.html", "a photo gallery")],
+)
+def test_pages_without_article_text_are_refused_as_what_they_are(name: str, what: str) -> None:
+    with pytest.raises(NotAnArticle, match=what) as caught:
+        layout_page(name)
+    assert "\n" not in str(caught.value)
