@@ -139,24 +139,20 @@ def test_deleted_daum_article_is_one_line_and_non_zero() -> None:
     assert proc.stdout == ""
 
 
+def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+
+
 def test_ingesting_a_deleted_daum_article_stores_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", "ingest", str(DELETED_DAUM)]
-        + ["--url", DELETED_DAUM_URL, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
+    db = str(tmp_path / "news.db")
+    proc = newsnote("ingest", str(DELETED_DAUM), "--url", DELETED_DAUM_URL, "--db", db)
     assert_one_line_error(proc, "a deleted article (Daum: 삭제된 기사입니다)")
-    count = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", "sql", "SELECT count(*) AS n FROM articles"]
-        + ["--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
+    count = newsnote("sql", "SELECT count(*) AS n FROM articles", "--db", db)
     assert count.returncode == 0, count.stderr
     assert "0" in count.stdout.split()
