@@ -181,7 +181,9 @@ APP_PHOTO = "descendant::span[contains(@class, 'ArticleImage_image_wrap')]"
 APP_VIDEO = (
     f"descendant::*[{has_class('video_area')} or starts-with(@id, 'video_area_') or "
     f"{has_class('vod_player_wrap')} or {has_class('_VOD_PLAYER_WRAP')} or "
-    f"{has_class('_article_video')}] | descendant::video | descendant::iframe"
+    f"{has_class('_article_video')}] | descendant::video | "
+    "descendant::iframe[contains(@src, 'video') or contains(@src, 'vod') or "
+    "contains(@src, 'tv.naver.com') or contains(@src, 'youtube') or contains(@src, 'player')]"
 )
 # Where the app prints the times: "입력 2024.05.30. 오전 11:40", "수정 …".
 APP_TIME_TEXT = "descendant::body/descendant::text()[contains(., '입력') or contains(., '수정')]"
@@ -304,7 +306,7 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     drop(body.xpath(BODY_JUNK))
     drop(videos)
     blocks = body_blocks(body, keep=not_copyright)
-    _refuse_without_prose(url, "#dic_area", blocks, videos, images)
+    _refuse_without_prose(url, "#dic_area", blocks, bool(videos) or _is_video(root), images)
 
     names = [reporter_name(text_of(e)) for e in root.xpath(JOURNALIST_NAME)]
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(BYLINE)]
@@ -352,7 +354,9 @@ def _parse_old(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     drop(body.xpath(BODY_JUNK))
     drop(videos)
     blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not SUBSCRIBE_RE.search(t))
-    _refuse_without_prose(url, "#articleBodyContents", blocks, videos, images)
+    _refuse_without_prose(
+        url, "#articleBodyContents", blocks, bool(videos) or _is_video(root), images
+    )
     title = text_of(title_el)
     section = _section(root.xpath(OLD_SECTION))
     subheadings, writers = _deck_and_writers(title, section, subheadings)
@@ -398,7 +402,7 @@ def _parse_sports(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     drop(body.xpath(BODY_JUNK))
     drop(videos)
     blocks = body_blocks(body, keep=not_copyright)
-    _refuse_without_prose(url, "#newsEndContents", blocks, videos, images)
+    _refuse_without_prose(url, "#newsEndContents", blocks, bool(videos) or _is_video(root), images)
     original = root.xpath(SPORTS_ORIGINAL)
     named = tuple(a for a in bylines if a is not None)
     return Article(
@@ -449,7 +453,7 @@ def _parse_entertain(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     videos = body.xpath(APP_VIDEO)
     drop(videos)
     blocks = body_blocks(body, keep=not_copyright)
-    _refuse_without_prose(url, "#articeBody", blocks, videos, images)
+    _refuse_without_prose(url, "#articeBody", blocks, bool(videos) or _is_video(root), images)
     names = [reporter_name(text_of(e)) for e in root.xpath(ENT_JOURNALIST)]
     authors = merge_authors(names, authors_in_body(blocks)) or authors_in_body(blocks)
     return Article(
@@ -487,7 +491,7 @@ def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     videos = body.xpath(APP_VIDEO)
     drop(videos)
     blocks = body_blocks(body, keep=not_copyright)
-    _refuse_without_prose(url, "._article_content", blocks, videos, images)
+    _refuse_without_prose(url, "._article_content", blocks, bool(videos) or _is_video(root), images)
     updated = times.get("수정")
     # "네이버 연예 | <press>", "네이버 스포츠 | <press>"; else the host the page says it is on
     service = author.rpartition("|")[0] + " " + host_of(meta(root, "og:url") or "")
@@ -549,18 +553,24 @@ def _app_photos(body: HtmlElement) -> tuple[Image, ...]:
     return tuple(images)
 
 
+def _is_video(root: HtmlElement) -> bool:
+    """Does the page say it is a video (og:type "video", "video.other", …)?"""
+    return (meta(root, "og:type") or "").lower().startswith("video")
+
+
 def _refuse_without_prose(
-    url: str, where: str, blocks: list[Block], videos: list[HtmlElement], images: tuple[Image, ...]
+    url: str, where: str, blocks: list[Block], video: bool, images: tuple[Image, ...]
 ) -> None:
     """Raise for an article body with no prose (nothing, or only credits, bylines and
     prompts): a video-only page when it held a video, a photo gallery when it held
-    pictures, else a `ParseError` naming where the text was looked for."""
+    pictures (a page whose og:type is a video counts as holding one), else a `ParseError`
+    naming where the text was looked for."""
     # scrapers.boilerplate imports scrapers.sites.base, whose package imports this module.
     from scrapers.boilerplate import is_furniture
 
     if any(not is_furniture(b.text) for b in blocks):
         return
-    if videos:
+    if video:
         raise NotAnArticle(NAME, url, "a video-only page: a video and no article text")
     if images:
         raise NotAnArticle(NAME, url, "a photo gallery: pictures and captions, no article text")

@@ -19,6 +19,7 @@ from scrapers.files import page_from_file
 from scrapers.model import Article, Author, BlockKind
 from scrapers.parse import parse_page
 from tests.conftest import FIXTURES
+from tests.factories import page_at
 from tests.metrics import token_f1
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -135,3 +136,22 @@ def test_pages_without_article_text_are_refused_as_what_they_are(name: str, what
     with pytest.raises(NotAnArticle, match=what) as caught:
         layout_page(name)
     assert "\n" not in str(caught.value)
+
+
+def test_a_page_that_says_it_is_a_video_is_refused_as_one_without_a_known_player() -> None:
+    html = (LAYOUT_FIXTURES / "video_only.html").read_text(encoding="utf-8")
+    html = html.replace(
+        '<div class="vod_player_wrap _VOD_PLAYER_WRAP" data-video-id="ABC123">', "<div>"
+    )
+    assert "vod_player" not in html  # only og:type video.other says what it is
+    page = page_at("https://n.news.naver.com/mnews/article/052/0002000001", html)
+    with pytest.raises(NotAnArticle, match="a video-only page"):
+        parse_page(page)
+
+
+def test_a_news_page_with_a_video_and_text_is_an_article() -> None:
+    html = (LAYOUT_FIXTURES / "video_only.html").read_text(encoding="utf-8")
+    story = "도심 하천에서 수달 가족이 처음 발견됐다. 시는 하천 보호 구역을 넓히기로 했다."
+    html = html.replace("영상취재: 조가상<br>", f"{story}<br>영상취재: 조가상<br>")
+    article = parse_page(page_at("https://n.news.naver.com/mnews/article/052/0002000001", html))
+    assert article.paragraphs == (story,)
