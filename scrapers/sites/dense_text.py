@@ -117,15 +117,22 @@ def _take_deck(body: HtmlElement) -> tuple[str, ...]:
     head = next((c for c in body if isinstance(c.tag, str) and c.tag not in SKIP_TAGS), None)
     if head is None:
         return ()
+    # scrapers.boilerplate imports scrapers.sites.base, whose package imports this module.
+    from scrapers.boilerplate import is_furniture
+
     marked = bool(DECK_MARK_RE.search(f"{head.get('class', '')} {head.get('id', '')}"))
     if not marked:
         bold = head if head.tag in BOLD_TAGS else _only_bold_child(head)
         if bold is None or clean(head.text_content()) != clean(bold.text_content()):
             return ()
+        if head.tag in BOLD_TAGS and not _ends_its_line(head):
+            return ()  # "<b>(서울=연합뉴스) 홍길동 기자 =</b> 본문…": the text goes on
     lines = [DECK_BULLET_RE.sub("", line) for line in lines_split_on_br(head)]
     lines = [line for line in lines if line and not KICKER_RE.fullmatch(line)]
     if not lines or len(lines) > MAX_DECK_LINES:
         return ()
+    if any(is_furniture(line) for line in lines):
+        return ()  # a byline, credit or dateline in bold is not a deck
     if any(len(line) > MAX_DECK_LINE_CHARS for line in lines):
         return ()
     if not marked and any(SENTENCE_END_RE.search(line) for line in lines):
@@ -135,6 +142,18 @@ def _take_deck(body: HtmlElement) -> tuple[str, ...]:
         return ()
     drop_tree(head)
     return tuple(lines)
+
+
+def _ends_its_line(element: HtmlElement) -> bool:
+    """Is an inline element followed by a line break or a new block, nothing in between?"""
+    if clean(element.tail):
+        return False
+    following = element.getnext()
+    while following is not None and not isinstance(following.tag, str):  # comments
+        if clean(following.tail):
+            return False
+        following = following.getnext()
+    return following is None or following.tag == "br" or following.tag in BLOCK_TAGS
 
 
 def _only_bold_child(element: HtmlElement) -> HtmlElement | None:

@@ -125,3 +125,28 @@ def test_a_bold_lead_made_of_sentences_stays_in_the_text() -> None:
     assert found is not None
     assert found.deck == ()
     assert [b.text for b in found.blocks] == PARAGRAPHS
+
+
+def test_a_bold_dateline_that_the_text_runs_on_from_is_not_a_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt">
+      <strong>[가상시=가상뉴스]</strong> {PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>
+      {PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ()
+    assert found.blocks[0].text == f"[가상시=가상뉴스] {PARAGRAPHS[0]}"
+
+
+def test_a_bold_byline_on_its_own_line_is_not_a_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt">
+      <b>홍길동 기자 hong@example.com</b><br><br>{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}
+      <br><br>{PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ()
