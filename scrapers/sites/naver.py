@@ -393,7 +393,7 @@ def _parse_sports(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     author = meta(root, "og:article:author") or ""
     logos = root.xpath(SPORTS_PRESS_LOGO)
     # og:article:author is "네이버 스포츠 | <press>"; the press logo's alt names it too.
-    press = author.rpartition("|")[2].strip() or (clean(str(logos[0])) if logos else None)
+    press = _press_in_author(author) or (clean(str(logos[0])) if logos else None)
     related = _related(body, url, press)
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(SPORTS_BYLINE)]
     images = _photos(body)
@@ -445,7 +445,7 @@ def _parse_entertain(root: HtmlElement, body: HtmlElement, url: str) -> Article:
         )
     logos = root.xpath(ENT_PRESS_LOGO)
     author = meta(root, "og:article:author") or ""
-    press = (clean(str(logos[0])) if logos else "") or author.rpartition("|")[2].strip() or None
+    press = (clean(str(logos[0])) if logos else "") or _press_in_author(author)
     related = _related(body, url, press)
     images = _photos(body)
     drop(body.xpath(ENT_FURNITURE))
@@ -483,7 +483,7 @@ def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     if "입력" not in times:
         raise ParseError(NAME, url, "publication time ('입력 yyyy.mm.dd. 오전 h:mm', app layout)")
     author = meta(root, "og:article:author") or ""
-    press = author.rpartition("|")[2].strip().removesuffix(PRESS_SUFFIX.strip()).strip() or None
+    press = _press_in_author(author)
     related = _related(body, url, press)
     images = _app_photos(body) + _photos(body)
     drop(body.xpath(ENT_FURNITURE))
@@ -494,7 +494,8 @@ def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     _refuse_without_prose(url, "._article_content", blocks, bool(videos) or _is_video(root), images)
     updated = times.get("수정")
     # "네이버 연예 | <press>", "네이버 스포츠 | <press>"; else the host the page says it is on
-    service = author.rpartition("|")[0] + " " + host_of(meta(root, "og:url") or "")
+    naver_parts = [part for part in author.split("|") if clean(part).startswith("네이버")]
+    service = " ".join([*naver_parts, host_of(meta(root, "og:url") or "")])
     return Article(
         url=url,
         site=NAME,
@@ -516,6 +517,13 @@ def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
         related=related,
         extra={"layout": "app"},
     )
+
+
+def _press_in_author(author: str) -> str | None:
+    """The press in og:article:author, which pairs it with Naver's service in either order:
+    "네이버 스포츠 | 스포티비뉴스", "뉴스1 | 네이버"."""
+    parts = [clean(part) for part in author.split("|")]
+    return next((part for part in parts if part and not part.startswith("네이버")), None)
 
 
 def _app_times(root: HtmlElement) -> dict[str, datetime]:

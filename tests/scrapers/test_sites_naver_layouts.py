@@ -155,3 +155,38 @@ def test_a_news_page_with_a_video_and_text_is_an_article() -> None:
     html = html.replace("영상취재: 조가상<br>", f"{story}<br>영상취재: 조가상<br>")
     article = parse_page(page_at("https://n.news.naver.com/mnews/article/052/0002000001", html))
     assert article.paragraphs == (story,)
+
+
+@pytest.mark.parametrize(
+    ("author", "og_url", "press", "section"),
+    [
+        (
+            "네이버 연예 | 가상연예신문",
+            "https://m.entertain.naver.com/article/108/0003300001",
+            "가상연예신문",
+            "연예",
+        ),
+        # the press first, and a press whose name says 스포츠: the section is Naver's service
+        (
+            "스포츠가상 | 네이버 연예",
+            "https://m.entertain.naver.com/article/108/0003300001",
+            "스포츠가상",
+            "연예",
+        ),
+        (
+            "네이버 스포츠 | 가상일보",
+            "https://m.sports.naver.com/kbaseball/article/108/0003300001",
+            "가상일보",
+            "스포츠",
+        ),
+    ],
+)
+def test_the_app_layout_reads_press_and_service_from_og_article_author(
+    author: str, og_url: str, press: str, section: str
+) -> None:
+    html = (LAYOUT_FIXTURES / "app_entertain.html").read_text(encoding="utf-8")
+    html = html.replace("네이버 연예 | 가상연예신문", author).replace(
+        "https://m.entertain.naver.com/article/108/0003300001", og_url
+    )
+    article = parse_page(page_at(og_url, html))
+    assert (article.press, article.section) == (press, section)
