@@ -232,7 +232,7 @@ def parse(page: Page) -> Article:
         if body is not None:
             return read(root, body, url)
     if article_id(url) is None:
-        raise NotAnArticle(NAME, url, "no article body (#dic_area); a list or search page")
+        raise NotAnArticle(NAME, url, "a list or search page: no article id, no article body")
     if notice := _gone_notice(root):
         raise NotAnArticle(NAME, url, f"a deleted or withdrawn article (Naver: {notice})")
     bodies = ", ".join(name for name, _, _ in LAYOUTS)

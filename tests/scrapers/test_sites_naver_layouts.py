@@ -190,3 +190,10 @@ def test_the_app_layout_reads_press_and_service_from_og_article_author(
     )
     article = parse_page(page_at(og_url, html))
     assert (article.press, article.section) == (press, section)
+
+
+def test_a_naver_list_page_is_refused_as_a_list_page(corpus: Path) -> None:
+    page = page_from_file(corpus / "naver" / "list_section105_it.html")
+    with pytest.raises(NotAnArticle, match="a list or search page") as caught:
+        parse_page(page)
+    assert "\n" not in str(caught.value)
