@@ -112,9 +112,7 @@ def _take_deck(body: HtmlElement) -> tuple[str, ...]:
     is made of sentences (a bold lead, an interview's introduction) is text and stays;
     so does a bold run the story does not go on after.
     """
-    if clean(body.text):
-        return ()
-    head = next((c for c in body if isinstance(c.tag, str) and c.tag not in SKIP_TAGS), None)
+    head = _first_with_text(body)
     if head is None:
         return ()
     # scrapers.boilerplate imports scrapers.sites.base, whose package imports this module.
@@ -142,6 +140,23 @@ def _take_deck(body: HtmlElement) -> tuple[str, ...]:
         return ()
     drop_tree(head)
     return tuple(lines)
+
+
+def _first_with_text(body: HtmlElement) -> HtmlElement | None:
+    """The body's first child that holds text, when no text comes before it (empty boxes,
+    comments and line breaks before it are skipped)."""
+    if clean(body.text):
+        return None
+    for child in body:
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in SKIP_TAGS
+            and clean(child.text_content())
+        ):
+            return child
+        if clean(child.tail):
+            return None
+    return None
 
 
 def _ends_its_line(element: HtmlElement) -> bool:

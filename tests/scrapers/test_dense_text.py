@@ -150,3 +150,16 @@ def test_a_bold_byline_on_its_own_line_is_not_a_deck() -> None:
     found = dense_body(parse_document(page(body)))
     assert found is not None
     assert found.deck == ()
+
+
+def test_a_bold_deck_after_an_empty_ad_box_is_still_the_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt"><div id="slot_top"></div><!-- 광고 --><br>
+      <strong>설 앞둔 카드 매출 5% 증가</strong><br><br>
+      {PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>{PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ("설 앞둔 카드 매출 5% 증가",)
+    assert [b.text for b in found.blocks] == PARAGRAPHS
