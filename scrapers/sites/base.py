@@ -65,6 +65,26 @@ COPYRIGHT_RE = re.compile(
     r"(?:ⓒ|©|copyright|저작권자|무단\s*전재|무단전재|재배포\s*금지|재판매\s*및\s*DB\s*금지)",
     re.IGNORECASE,
 )
+# A signed contribution or column says so in its headline: "[기고]", "(특별기고)", "[시론]".
+CONTRIBUTION_TAG_RE = re.compile(
+    r"[\[(【〈<][^\])】〉>\[(]{0,15}?(?:기고(?:문)?|칼럼|시론|논단|시평|오피니언|독자\s*투고)"
+    r"(?:\s*[-:·|][^\])】〉>]{0,20})?\s*[\])】〉>]"
+)
+# Sections that hold signed opinion pieces (a press's first-listed section).
+OPINION_SECTIONS = frozenset(
+    {"오피니언", "사설", "칼럼", "사설ㆍ칼럼", "사설·칼럼", "기고", "opinion"}
+)
+# A writer's line: a name, then what the writer is ("김승룡 소방청장 직무대행",
+# "홍길동(○○대 경제학과 교수)"): the last word a title, no sentence, no figure, no quote.
+WRITER_LINE_RE = re.compile(
+    r"^(?:글\s*[=:]?\s*)?([가-힣]{2,4})\s*(?:\(([^()]{2,40})\)|\s([가-힣A-Za-z·&/ ]{2,40}))$"
+)
+WRITER_TITLE_RE = re.compile(
+    r"(?:장|교수|대표|대표이사|위원|의원|박사|변호사|회계사|세무사|노무사|변리사|이사|대행|"
+    r"연구원|작가|평론가|논설위원|고문|의사|원장|총재|장관|차관|대사|목사|신부|스님|시인|소설가|"
+    r"전문가|컨설턴트|CEO|지사|군수|교육감|관장|소장|센터장|특보|비서관|석좌|강사|교사)$"
+)
+WRITER_LINE_MAX_CHARS = 40
 BYLINE_EDGE_BLOCKS = 3  # bylines sit in the first or last paragraphs
 COPYRIGHT_LINE_MAX_CHARS = 120  # longer paragraphs that mention copyright are article text
 
@@ -314,6 +334,26 @@ def authors_in_body(blocks: list[Block]) -> tuple[Author, ...]:
     last = blocks[-1].text
     email = last if EMAIL_RE.fullmatch(last) else None
     return (Author(name=dateline.group(1), email=email),)
+
+
+def is_contribution(title: str, section: str | None) -> bool:
+    """Is the article a signed contribution or column (its headline's tag, its section)?"""
+    return bool(CONTRIBUTION_TAG_RE.search(title)) or (section or "").lower() in OPINION_SECTIONS
+
+
+def writer_of_line(line: str) -> Author | None:
+    """The writer a contribution's line names ("김승룡 소방청장 직무대행" → 김승룡), or None
+    for a line that is not a name followed by the writer's title."""
+    text = clean(line).rstrip(".")
+    if len(text) > WRITER_LINE_MAX_CHARS:
+        return None
+    match = WRITER_LINE_RE.match(text)
+    if match is None:
+        return None
+    what = clean(match.group(2) or match.group(3))
+    if not WRITER_TITLE_RE.search(what):
+        return None
+    return Author(name=match.group(1))
 
 
 def merge_authors(names: Iterable[str], bylines: Iterable[Author]) -> tuple[Author, ...]:

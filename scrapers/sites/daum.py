@@ -162,7 +162,10 @@ DAUM_FURNITURE_RE = re.compile(
     r"The copyright belongs to the original writer of the content.*)$"
 )
 # A Daum page that stands for an article no longer there.
-DELETED_RE = re.compile(r"(?:삭제|노출\s*중단)\s*된\s*기사입니다")
+DELETED_RE = re.compile(
+    r"(?:삭제|노출\s*중단)\s*된\s*기사입니다|존재하지\s*않는\s*기사(?:입니다)?|"
+    r"기사를\s*찾을\s*수\s*없습니다"
+)
 MAX_NOTICE_CHARS = 60  # a deleted-article notice is a short line of its own
 VISIBLE_TEXTS = (
     "descendant::title/text() | "
@@ -217,8 +220,8 @@ def parse(page: Page) -> Article:
 def _refuse(root: HtmlElement, page: Page) -> NoReturn:
     """Raise for a page with no article view: deleted, a list, or an unknown layout."""
     url = canonical_url(page.final_url)
-    if _deleted_notice(root.xpath(VISIBLE_TEXTS)):
-        raise NotAnArticle(NAME, url, "a deleted article (Daum: 삭제된 기사입니다)")
+    if notice := _deleted_notice(root.xpath(VISIBLE_TEXTS)):
+        raise _deleted(url, notice)
     if article_id(page.final_url) is None:
         base = page.final_url
         links = {i for h in root.xpath(ARTICLE_LINKS) if (i := article_id(urljoin(base, str(h))))}
@@ -229,11 +232,17 @@ def _refuse(root: HtmlElement, page: Page) -> NoReturn:
     raise ParseError(NAME, url, f"article view ({views})")
 
 
-def _deleted_notice(texts: Iterable[object]) -> bool:
-    return any(
-        len(text) <= MAX_NOTICE_CHARS and DELETED_RE.search(text)
-        for text in (clean(str(t)) for t in texts)
-    )
+def _deleted_notice(texts: Iterable[object]) -> str | None:
+    """Daum's notice that the article is gone ("삭제된 기사입니다", "존재하지 않는 기사입니다"),
+    when a short line of its own says so."""
+    for text in (clean(str(t)) for t in texts):
+        if len(text) <= MAX_NOTICE_CHARS and (found := DELETED_RE.search(text)):
+            return found.group(0)
+    return None
+
+
+def _deleted(url: str, notice: str) -> NotAnArticle:
+    return NotAnArticle(NAME, url, f"a deleted article (Daum: {notice})")
 
 
 def _page_url(root: HtmlElement, page: Page, layout: Layout) -> str:
@@ -258,8 +267,8 @@ def _page_url(root: HtmlElement, page: Page, layout: Layout) -> str:
 def _missing(root: HtmlElement, url: str, what: str) -> NoReturn:
     """Raise for a layout's page that lacks `what`: a deleted article if the page says so
     (the notice may stand where the title or the text was), else a `ParseError`."""
-    if _deleted_notice(root.xpath(VISIBLE_TEXTS)):
-        raise NotAnArticle(NAME, url, "a deleted article (Daum: 삭제된 기사입니다)")
+    if notice := _deleted_notice(root.xpath(VISIBLE_TEXTS)):
+        raise _deleted(url, notice)
     raise ParseError(NAME, url, what)
 
 
@@ -287,8 +296,8 @@ def _parse_layout(root: HtmlElement, layout: Layout, url: str) -> Article:
     blocks, trailer = _without_trailer(blocks, press)
 
     texts = [b.text for b in blocks if b.kind is BlockKind.PARAGRAPH]
-    if len(texts) <= 1 and _deleted_notice(texts):
-        raise NotAnArticle(NAME, url, "a deleted article (Daum: 삭제된 기사입니다)")
+    if len(texts) <= 1 and (notice := _deleted_notice(texts)):
+        raise _deleted(url, notice)
     if not texts:
         if videos:
             raise NotAnArticle(NAME, url, "a video-only page: a video and no article text")

@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 
 NAME = "generic"
 # 3: the "입력 2016-09-18 03:00" label before htmldate; 4: trafilatura pages too take their
-# metadata from the page's tags; 5: related links from the body's 관련기사 boxes and lines
-PARSER_VERSION = "5"
+# metadata from the page's tags; 5: related links from the body's 관련기사 boxes and lines;
+# 6: the deck at the head of the body (a bold first run, a subtitle box) is the deck, not text
+PARSER_VERSION = "6"
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "article:news"})
 ARTICLE_META = ("article:published_time", "og:article:published_time", "article:modified_time")
@@ -133,21 +134,21 @@ def parse(page: Page) -> Article:
     if not title:
         raise ParseError(NAME, url, "title (og:title, <title> or h1)")
     dense = dense_body(root)
-    blocks = dense[1] if dense is not None else _trafilatura_blocks(root, url)
+    blocks = dense.blocks if dense is not None else _trafilatura_blocks(root, url)
     press = tags.get("og:site_name") or outlet or _host(url)
     return Article(
         url=url,
         site=NAME,
         title=title,
         blocks=tuple(blocks),
-        subheadings=_deck(root),
+        subheadings=_deck(root) or (dense.deck if dense is not None else ()),
         parser=NAME,
         parser_version=PARSER_VERSION,
         press=press,
         section=tags.get("article:section"),
         published_at=_published(tags, page.text, title, lambda: _found_date(root, title)),
         authors=authors_in_body(blocks) or _byline(root) or _authors(_meta_author(tags)),
-        related=_related(dense[0], url, press) if dense is not None else (),
+        related=_related(dense.container, url, press) if dense is not None else (),
     )
 
 

@@ -9,7 +9,17 @@ The layouts stand side by side in `LAYOUTS`, each with its body selector and its
 whose body it has, and a new layout is an added entry, not an edit to a working one.
 - current (n.news.naver.com, 2021-): verified on real pages;
 - read.nhn (news.naver.com/main/read.nhn, until 2021): verified on a real page;
-- sports (sports.news.naver.com/news, #newsEndContents, 2017-2022): verified on a real page.
+- sports (sports.news.naver.com/news, #newsEndContents, 2017-2022): verified on a real page;
+- entertainment (entertain.naver.com/read, #articeBody, until 2023): built from the
+  structure public scrapers document, tested on pages written in it; no real page;
+- app (m.entertain.naver.com, m.sports.naver.com, 2023-, `._article_content` as a browser
+  renders it): likewise documented structure only.
+
+A page that no layout reads is refused with the reason: a list or search page, a deleted
+article (Naver's notice), the entertainment/sports app's shell (its HTML has no text: the
+app loads it by script), else a `ParseError` naming every body element looked for. Inside a
+layout a missing title or time is a `ParseError` naming the element; a body without prose
+is a video-only page or a photo gallery (`NotAnArticle`) when it held a video or pictures.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
-from scrapers.model import Article, Image, Page, RelatedLink
+from scrapers.model import Article, Author, Block, Image, Page, RelatedLink
 from scrapers.sites.base import (
     KST,
     author_from_byline,
@@ -31,6 +41,7 @@ from scrapers.sites.base import (
     drop,
     first,
     has_class,
+    is_contribution,
     kst,
     lines_split_on_br,
     merge_authors,
@@ -40,7 +51,9 @@ from scrapers.sites.base import (
     reporter_name,
     text_of,
     with_class,
+    writer_of_line,
 )
+from scrapers.sites.dense_text import densest_container
 from scrapers.sites.related import related_in_body
 from scrapers.urls import host_of, normalise_url, query_params
 
@@ -51,7 +64,9 @@ NAME = "naver"
 # 2: related links are only the body's 관련기사 boxes and lines, no longer the press's
 # picks under the article (.media_end_linked, "주요뉴스 … 해당 언론사에서 선정")
 # 3: the sports layout; the read.nhn layout's deck, bylines and press promotions
-PARSER_VERSION = "3"
+# 4: the section is the press's first-listed one; a contribution's writer line in the deck
+# slot is its byline; the entertainment and app layouts; video-only pages and galleries refused
+PARSER_VERSION = "4"
 
 HOSTS = frozenset(
     {
@@ -137,6 +152,51 @@ SPORTS_FURNITURE = (
 )
 
 
+# Entertainment layout (entertain.naver.com/read?oid=…&aid=…, until 2023), from public
+# scrapers' selectors (docs/design.md): the headline box `div.end_ct_area` with `h2.end_tit`,
+# `div.article_info span.author em` ("기사입력 2021.09.01. 오후 2:30", "최종수정 …"), the
+# press logo `div.press_logo img[alt]`, the text in `div.end_body_wrp div#articeBody` (Naver's
+# own spelling), the reporter card's `.journalistcard_summary_name`.
+ENT_BODY = "descendant::div[@id='articeBody']"
+ENT_TITLE = f"descendant::{with_class('h2', 'end_tit')}"
+ENT_DATES = (
+    f"descendant::{with_class('div', 'article_info')}/descendant::{with_class('span', 'author')}"
+)
+ENT_PRESS_LOGO = f"descendant::{with_class('div', 'press_logo')}/descendant::img/@alt"
+ENT_JOURNALIST = f"descendant::*[{has_class('journalistcard_summary_name')}]"
+# After the text inside the body box: reporter card, copyright banner, section guide.
+ENT_FURNITURE = (
+    f"descendant::div[{has_class('reporter_area')} or {has_class('copyright')} or "
+    f"{has_class('categorize')}]"
+)
+
+# App layout (m.entertain.naver.com/article/…, m.sports.naver.com/…/article/…, 2023-), from
+# public scrapers' selectors: the text in `article#comp_news_article div._article_content`
+# (m.sports: `div._article_content`), the headline an h2 whose CSS-module class holds
+# `article_title` (`NewsEndMain_article_title__kqEzS`), photos in
+# `span[class*=ArticleImage_image_wrap]` with `em.img_desc`, videos in `div.video_area`.
+APP_BODY = f"descendant::div[{has_class('_article_content')}]"
+APP_TITLE = "descendant::*[self::h2 or self::h3][contains(@class, 'article_title')]"
+APP_PHOTO = "descendant::span[contains(@class, 'ArticleImage_image_wrap')]"
+APP_VIDEO = (
+    f"descendant::*[{has_class('video_area')} or starts-with(@id, 'video_area_') or "
+    f"{has_class('vod_player_wrap')} or {has_class('_VOD_PLAYER_WRAP')} or "
+    f"{has_class('_article_video')}] | descendant::video | "
+    "descendant::iframe[contains(@src, 'video') or contains(@src, 'vod') or "
+    "contains(@src, 'tv.naver.com') or contains(@src, 'youtube') or contains(@src, 'player')]"
+)
+# Where the app prints the times: "입력 2024.05.30. 오전 11:40", "수정 …".
+APP_TIME_TEXT = "descendant::body/descendant::text()[contains(., '입력') or contains(., '수정')]"
+APP_TIME_RE = re.compile(
+    r"(입력|수정)\s*(\d{4}\.\d{1,2}\.\d{1,2}\.?\s*(?:오전|오후)\s*\d{1,2}:\d{2})"
+)
+APP_TIME_LEVELS = 3  # how far up from the label the time may sit
+# Hosts whose new pages are a script app: without server-rendered text their HTML is a shell.
+APP_HOSTS = frozenset(
+    {"entertain.naver.com", "m.entertain.naver.com", "sports.naver.com", "m.sports.naver.com"}
+)
+
+
 def handles(url: str) -> bool:
     return host_of(url) in HOSTS
 
@@ -172,10 +232,21 @@ def parse(page: Page) -> Article:
         if body is not None:
             return read(root, body, url)
     if article_id(url) is None:
-        raise NotAnArticle(NAME, url, "no article body (#dic_area); a list or search page")
+        raise NotAnArticle(NAME, url, "a list or search page: no article id, no article body")
     if notice := _gone_notice(root):
         raise NotAnArticle(NAME, url, f"a deleted or withdrawn article (Naver: {notice})")
-    raise ParseError(NAME, url, f"article body ({', '.join(name for name, _, _ in LAYOUTS)})")
+    bodies = ", ".join(name for name, _, _ in LAYOUTS)
+    if host_of(page.final_url) in APP_HOSTS and densest_container(root) is None:
+        ids = article_id(url)
+        assert ids is not None
+        raise NotAnArticle(
+            NAME,
+            url,
+            f"no article body ({bodies}) and no text: the page is the shell of Naver's "
+            f"entertainment/sports app, which loads the article by script; fetch "
+            f"https://n.news.naver.com/article/{ids[0]}/{ids[1]} instead",
+        )
+    raise ParseError(NAME, url, f"article body ({bodies})")
 
 
 def _gone_notice(root: HtmlElement) -> str | None:
@@ -231,15 +302,18 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
         subheadings += lines_split_on_br(summary)
     drop(body.xpath(SUMMARY))
     images = _photos(body)
+    videos = body.xpath(APP_VIDEO)
     drop(body.xpath(BODY_JUNK))
+    drop(videos)
     blocks = body_blocks(body, keep=not_copyright)
-    if not blocks:
-        raise ParseError(NAME, url, "body text in #dic_area")
+    _refuse_without_prose(url, "#dic_area", blocks, bool(videos) or _is_video(root), images)
 
     names = [reporter_name(text_of(e)) for e in root.xpath(JOURNALIST_NAME)]
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(BYLINE)]
     authors = merge_authors(names, [a for a in bylines if a is not None])
-    sections = _unique(text_of(e) for e in root.xpath(SECTION))
+    section = _section(root.xpath(SECTION))
+    subheadings, writers = _deck_and_writers(title, section, subheadings)
+    authors = authors or writers
     original = root.xpath(ORIGINAL_LINK)
     return Article(
         url=url,
@@ -251,7 +325,7 @@ def _parse_current(root: HtmlElement, body: HtmlElement, url: str) -> Article:
         press=press,
         press_code=_press_code(url),
         subheadings=subheadings,
-        section=", ".join(sections) or None,
+        section=section,
         published_at=published,
         updated_at=updated,
         authors=authors,
@@ -276,24 +350,29 @@ def _parse_old(root: HtmlElement, body: HtmlElement, url: str) -> Article:
         subheadings += lines_split_on_br(summary)
     drop(body.xpath(OLD_SUMMARY))
     images = _photos(body)
+    videos = body.xpath(APP_VIDEO)
     drop(body.xpath(BODY_JUNK))
+    drop(videos)
     blocks = body_blocks(body, keep=lambda t: not_copyright(t) and not SUBSCRIBE_RE.search(t))
-    if not blocks:
-        raise ParseError(NAME, url, "body text in #articleBodyContents")
-    sections = _unique(text_of(e) for e in root.xpath(OLD_SECTION))
+    _refuse_without_prose(
+        url, "#articleBodyContents", blocks, bool(videos) or _is_video(root), images
+    )
+    title = text_of(title_el)
+    section = _section(root.xpath(OLD_SECTION))
+    subheadings, writers = _deck_and_writers(title, section, subheadings)
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(OLD_BYLINE)]
-    named = tuple(a for a in bylines if a is not None)
+    named = tuple(a for a in bylines if a is not None) or writers
     return Article(
         url=url,
         site=NAME,
-        title=text_of(title_el),
+        title=title,
         blocks=tuple(blocks),
         parser=NAME,
         parser_version=PARSER_VERSION,
         press=press,
         press_code=_press_code(url),
         subheadings=subheadings,
-        section=", ".join(sections) or None,
+        section=section,
         published_at=dates[0],
         updated_at=dates[1] if len(dates) > 1 else None,
         authors=named or authors_in_body(blocks),
@@ -314,15 +393,16 @@ def _parse_sports(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     author = meta(root, "og:article:author") or ""
     logos = root.xpath(SPORTS_PRESS_LOGO)
     # og:article:author is "네이버 스포츠 | <press>"; the press logo's alt names it too.
-    press = author.rpartition("|")[2].strip() or (clean(str(logos[0])) if logos else None)
+    press = _press_in_author(author) or (clean(str(logos[0])) if logos else None)
     related = _related(body, url, press)
     bylines = [author_from_byline(text_of(e)) for e in root.xpath(SPORTS_BYLINE)]
     images = _photos(body)
+    videos = body.xpath(APP_VIDEO)
     drop(body.xpath(SPORTS_FURNITURE))
     drop(body.xpath(BODY_JUNK))
+    drop(videos)
     blocks = body_blocks(body, keep=not_copyright)
-    if not blocks:
-        raise ParseError(NAME, url, "body text in #newsEndContents")
+    _refuse_without_prose(url, "#newsEndContents", blocks, bool(videos) or _is_video(root), images)
     original = root.xpath(SPORTS_ORIGINAL)
     named = tuple(a for a in bylines if a is not None)
     return Article(
@@ -344,11 +424,198 @@ def _parse_sports(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     )
 
 
+def _parse_entertain(root: HtmlElement, body: HtmlElement, url: str) -> Article:
+    title_el = first(root, ENT_TITLE)
+    if title_el is None or not text_of(title_el):
+        raise ParseError(NAME, url, "title (.end_ct_area h2.end_tit, entertainment layout)")
+    published: datetime | None = None
+    updated: datetime | None = None
+    for item in root.xpath(ENT_DATES):
+        text = text_of(item)
+        when = _old_time(text)
+        if when is None:
+            continue
+        if "수정" in text:
+            updated = updated or when
+        elif published is None:
+            published = when
+    if published is None:
+        raise ParseError(
+            NAME, url, "publication time (.article_info span.author em, entertainment layout)"
+        )
+    logos = root.xpath(ENT_PRESS_LOGO)
+    author = meta(root, "og:article:author") or ""
+    press = (clean(str(logos[0])) if logos else "") or _press_in_author(author)
+    related = _related(body, url, press)
+    images = _photos(body)
+    drop(body.xpath(ENT_FURNITURE))
+    drop(body.xpath(BODY_JUNK))
+    videos = body.xpath(APP_VIDEO)
+    drop(videos)
+    blocks = body_blocks(body, keep=not_copyright)
+    _refuse_without_prose(url, "#articeBody", blocks, bool(videos) or _is_video(root), images)
+    names = [reporter_name(text_of(e)) for e in root.xpath(ENT_JOURNALIST)]
+    authors = merge_authors(names, authors_in_body(blocks)) or authors_in_body(blocks)
+    return Article(
+        url=url,
+        site=NAME,
+        title=text_of(title_el),
+        blocks=tuple(blocks),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=press,
+        press_code=_press_code(url),
+        section="연예",
+        published_at=published,
+        updated_at=updated if updated != published else None,
+        authors=authors,
+        images=images,
+        related=related,
+        extra={"layout": "entertain"},
+    )
+
+
+def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
+    title_el = first(root, APP_TITLE)
+    if title_el is None or not text_of(title_el):
+        raise ParseError(NAME, url, "title (h2[class*=article_title], app layout)")
+    times = _app_times(root)
+    if "입력" not in times:
+        raise ParseError(NAME, url, "publication time ('입력 yyyy.mm.dd. 오전 h:mm', app layout)")
+    author = meta(root, "og:article:author") or ""
+    press = _press_in_author(author)
+    related = _related(body, url, press)
+    images = _app_photos(body) + _photos(body)
+    drop(body.xpath(ENT_FURNITURE))
+    drop(body.xpath(BODY_JUNK))
+    videos = body.xpath(APP_VIDEO)
+    drop(videos)
+    blocks = body_blocks(body, keep=not_copyright)
+    _refuse_without_prose(url, "._article_content", blocks, bool(videos) or _is_video(root), images)
+    updated = times.get("수정")
+    # "네이버 연예 | <press>", "네이버 스포츠 | <press>"; else the host the page says it is on
+    naver_parts = [part for part in author.split("|") if clean(part).startswith("네이버")]
+    service = " ".join([*naver_parts, host_of(meta(root, "og:url") or "")])
+    return Article(
+        url=url,
+        site=NAME,
+        title=text_of(title_el),
+        blocks=tuple(blocks),
+        parser=NAME,
+        parser_version=PARSER_VERSION,
+        press=press,
+        press_code=_press_code(url),
+        section="스포츠"
+        if "스포츠" in service or "sports" in service
+        else "연예"
+        if "연예" in service or "entertain" in service
+        else None,
+        published_at=times["입력"],
+        updated_at=updated if updated != times["입력"] else None,
+        authors=authors_in_body(blocks),
+        images=images,
+        related=related,
+        extra={"layout": "app"},
+    )
+
+
+def _press_in_author(author: str) -> str | None:
+    """The press in og:article:author, which pairs it with Naver's service in either order:
+    "네이버 스포츠 | 스포티비뉴스", "뉴스1 | 네이버"."""
+    parts = [clean(part) for part in author.split("|")]
+    return next((part for part in parts if part and not part.startswith("네이버")), None)
+
+
+def _app_times(root: HtmlElement) -> dict[str, datetime]:
+    """The "입력" and "수정" times the app prints, the label and the time in one element or
+    in sibling elements (`<em>입력</em> <span>2024.06.11. 오전 9:05</span>`)."""
+    times: dict[str, datetime] = {}
+    for text in root.xpath(APP_TIME_TEXT):
+        element = text.getparent()
+        for _ in range(APP_TIME_LEVELS):
+            if element is None:
+                break
+            found = APP_TIME_RE.findall(text_of(element))
+            if found:
+                for label, value in found:
+                    when = _old_time(value)
+                    if when is not None:
+                        times.setdefault(label, when)
+                break
+            element = element.getparent()
+    return times
+
+
+def _app_photos(body: HtmlElement) -> tuple[Image, ...]:
+    """Images (with captions) of the app layout's photo boxes, which are then removed."""
+    images: list[Image] = []
+    photos = body.xpath(APP_PHOTO)
+    for photo in photos:
+        captions = photo.xpath(PHOTO_CAPTION)
+        caption = text_of(captions[0]) if captions else ""
+        for img in photo.xpath(PHOTO_IMAGE):
+            src = img.get("data-src") or img.get("src")
+            if src and not any(i.url == src for i in images):
+                images.append(Image(url=src, caption=caption or None))
+    drop(p for p in photos if not _inside_any(p, photos))
+    return tuple(images)
+
+
+def _is_video(root: HtmlElement) -> bool:
+    """Does the page say it is a video (og:type "video", "video.other", …)?"""
+    return (meta(root, "og:type") or "").lower().startswith("video")
+
+
+def _refuse_without_prose(
+    url: str, where: str, blocks: list[Block], video: bool, images: tuple[Image, ...]
+) -> None:
+    """Raise for an article body with no prose (nothing, or only credits, bylines and
+    prompts): a video-only page when it held a video, a photo gallery when it held
+    pictures (a page whose og:type is a video counts as holding one), else a `ParseError`
+    naming where the text was looked for."""
+    # scrapers.boilerplate imports scrapers.sites.base, whose package imports this module.
+    from scrapers.boilerplate import is_furniture
+
+    if any(not is_furniture(b.text) for b in blocks):
+        return
+    if video:
+        raise NotAnArticle(NAME, url, "a video-only page: a video and no article text")
+    if images:
+        raise NotAnArticle(NAME, url, "a photo gallery: pictures and captions, no article text")
+    raise ParseError(NAME, url, f"body text in {where}")
+
+
 LAYOUTS: tuple[tuple[str, str, Callable[[HtmlElement, HtmlElement, str], Article]], ...] = (
     ("#dic_area", BODY, _parse_current),
     ("#articleBodyContents", OLD_BODY, _parse_old),
     ("#newsEndContents", SPORTS_BODY, _parse_sports),
+    ("#articeBody", ENT_BODY, _parse_entertain),
+    ("._article_content", APP_BODY, _parse_app),
 )
+
+
+def _section(items: list[HtmlElement]) -> str | None:
+    """The press's section: the first of those it classed the article in ("이 기사는
+    언론사에서 오피니언, 사회 섹션으로 분류했습니다" → 오피니언), its primary one."""
+    sections = _unique(text_of(e) for e in items)
+    return sections[0] if sections else None
+
+
+def _deck_and_writers(
+    title: str, section: str | None, deck: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[Author, ...]]:
+    """The deck without the writer's line of a contribution, and the writers it named.
+
+    A signed contribution or column ("[기고]" in the headline, an opinion section) puts its
+    writer where a news article has its deck: "김승룡 소방청장 직무대행" is a name and a
+    title, not a summary of the story, so it is the byline. In any other article a deck
+    line is the deck, whatever its shape.
+    """
+    if not deck or not is_contribution(title, section):
+        return deck, ()
+    writers = [writer_of_line(line) for line in deck]
+    kept = tuple(line for line, w in zip(deck, writers, strict=True) if w is None)
+    return kept, tuple(w for w in writers if w is not None)
 
 
 def _related(body: HtmlElement, url: str, press: str | None) -> tuple[RelatedLink, ...]:

@@ -85,3 +85,81 @@ def test_prose_chars_counts_what_a_word_character_search_counts() -> None:
     ]
     for text in samples:
         assert prose_chars(text) == len(re.findall(r"\w", text)), text
+
+
+def test_a_bold_deck_at_the_head_of_the_body_is_the_deck_not_text() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt">
+      <strong>[연속기획/ 골목 경제]<br>설 앞둔 카드 매출 5% 증가<br>음식점 가장 많이 늘어</strong>
+      <br><br>{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>{PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    # the series label is a kicker, not a deck line
+    assert found.deck == ("설 앞둔 카드 매출 5% 증가", "음식점 가장 많이 늘어")
+    assert [b.text for b in found.blocks] == PARAGRAPHS
+
+
+def test_a_subtitle_box_at_the_head_of_the_body_is_the_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="art_body">
+      <div class="art_subtit"><p><strong>ㆍ소상공인 카드 매출 집계</strong><br>
+      <strong>ㆍ전통시장 발길 늘어</strong></p></div>
+      <p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ("소상공인 카드 매출 집계", "전통시장 발길 늘어")
+    assert [b.text for b in found.blocks] == PARAGRAPHS
+
+
+def test_a_bold_lead_made_of_sentences_stays_in_the_text() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt">
+      <p><b>{PARAGRAPHS[0]}</b></p><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ()
+    assert [b.text for b in found.blocks] == PARAGRAPHS
+
+
+def test_a_bold_dateline_that_the_text_runs_on_from_is_not_a_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt">
+      <strong>[가상시=가상뉴스]</strong> {PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>
+      {PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ()
+    assert found.blocks[0].text == f"[가상시=가상뉴스] {PARAGRAPHS[0]}"
+
+
+def test_a_bold_byline_on_its_own_line_is_not_a_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt">
+      <b>홍길동 기자 hong@example.com</b><br><br>{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}
+      <br><br>{PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ()
+
+
+def test_a_bold_deck_after_an_empty_ad_box_is_still_the_deck() -> None:
+    from scrapers.sites.dense_text import dense_body
+
+    body = f"""<div class="article_txt"><div id="slot_top"></div><!-- 광고 --><br>
+      <strong>설 앞둔 카드 매출 5% 증가</strong><br><br>
+      {PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>{PARAGRAPHS[2]}
+    </div>"""
+    found = dense_body(parse_document(page(body)))
+    assert found is not None
+    assert found.deck == ("설 앞둔 카드 매출 5% 증가",)
+    assert [b.text for b in found.blocks] == PARAGRAPHS

@@ -175,3 +175,18 @@ def test_bad_source_specs_are_clear_errors(spec: str) -> None:
 def test_since_in_the_future_is_refused() -> None:
     with pytest.raises(BadSource, match="future"):
         source_urls("naver:section=100", since=date(2030, 1, 1), today=date(2024, 1, 1))
+
+
+def test_entertainment_and_sports_links_are_the_articles_canonical_urls() -> None:
+    html = """<html><body><ul>
+      <li><a href="https://m.entertain.naver.com/home/article/108/0003300001">연예 기사</a></li>
+      <li><a href="https://entertain.naver.com/read?oid=108&aid=0003300001">같은 기사</a></li>
+      <li><a href="https://m.sports.naver.com/kbaseball/article/109/0005000001">야구 기사</a></li>
+      <li><a href="https://m.sports.naver.com/kbaseball/index">야구 홈</a></li>
+      <li><a href="https://m.entertain.naver.com/ranking">연예 랭킹</a></li>
+    </ul></body></html>"""
+    urls = discover(page(html, "https://m.entertain.naver.com/now"))
+    assert urls == [
+        "https://n.news.naver.com/mnews/article/108/0003300001",
+        "https://n.news.naver.com/mnews/article/109/0005000001",
+    ]

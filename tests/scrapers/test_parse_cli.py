@@ -127,3 +127,32 @@ def test_url_is_fetched_decoded_and_parsed(local_server: str) -> None:
 
 def test_missing_page_is_one_line(local_server: str) -> None:
     assert_one_line_error(run(f"{local_server}/view/missing"), "404")
+
+
+DELETED_DAUM = FIXTURES / "sites" / "daum" / "deleted_article.html"
+DELETED_DAUM_URL = "https://v.daum.net/v/20240102030405678"
+
+
+def test_deleted_daum_article_is_one_line_and_non_zero() -> None:
+    proc = run(str(DELETED_DAUM), "--url", DELETED_DAUM_URL)
+    assert_one_line_error(proc, "not an article page: a deleted article (Daum: 삭제된 기사입니다)")
+    assert proc.stdout == ""
+
+
+def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+
+
+def test_ingesting_a_deleted_daum_article_stores_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    proc = newsnote("ingest", str(DELETED_DAUM), "--url", DELETED_DAUM_URL, "--db", db)
+    assert_one_line_error(proc, "a deleted article (Daum: 삭제된 기사입니다)")
+    count = newsnote("sql", "SELECT count(*) AS n FROM articles", "--db", db)
+    assert count.returncode == 0, count.stderr
+    assert "0" in count.stdout.split()

@@ -111,3 +111,21 @@ def test_trap_pages_are_refused(corpus: Path) -> None:
     for row in traps:
         with pytest.raises(DecodeError):
             parse_page(page_from_file(corpus / row["file"], url_of(row)))
+
+
+EXPECTED_BODIES = sorted(
+    (Path(__file__).resolve().parent.parent / "data" / "expected_bodies").glob("*.txt")
+)
+BODY_F1_GOAL = 0.98  # issue #21: every corpus article page, whichever parser reads it
+
+
+@pytest.mark.parametrize("expected", EXPECTED_BODIES, ids=[p.stem for p in EXPECTED_BODIES])
+def test_every_hand_checked_body_is_read_almost_word_for_word(corpus: Path, expected: Path) -> None:
+    from tests.metrics import token_f1
+
+    pages = sorted(corpus.glob(f"*/{expected.stem}.html"))
+    if not pages:
+        pytest.skip(f"{expected.stem}.html not in this corpus")
+    article = parse_page(page_from_file(pages[0]))
+    score = token_f1(article.body_text, expected.read_text(encoding="utf-8"))
+    assert score >= BODY_F1_GOAL, f"{expected.stem}: token F1 {score:.3f} ({article.site})"

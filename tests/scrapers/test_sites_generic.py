@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,35 @@ def test_subtitle_box_above_the_body_becomes_the_deck(corpus: Path) -> None:
         "SKT 1829억원, KT 711억원, LG유플러스 588억원",
     )
     assert "윤종오 의원, 이통사 과징금" not in article.body_text
+
+
+@pytest.mark.parametrize(
+    ("name", "deck", "first_words"),
+    [
+        (  # the text's first run in bold, three lines: the deck
+            "legacy2016_donga_article_20160918_80317130.html",
+            (
+                "“아내 두명 도망가 여성에 반감”… 홀로 기도하던 60대女 마구 찔러",
+                "경찰, CCTV로 신원 파악뒤 검거",
+                "피해 여성 위독… 영장신청 방침",
+            ),
+            "제주도를 방문한 50대 중국인",
+        ),
+        (  # a subtitle box (div.art_subtit) inside the body, its lines bulleted
+            "legacy2016_khan_article_201609262218015.html",
+            ("미 대선 첫 토론 이모저모", "일부 규칙 동전 던지기로 결정…호프스트라대 ‘중립의 상징’"),
+            "미국의 이번 대선 1차 TV토론에선",
+        ),
+    ],
+)
+def test_the_deck_at_the_head_of_the_body_is_not_its_first_paragraph(
+    corpus: Path, name: str, deck: tuple[str, ...], first_words: str
+) -> None:
+    article = parse_page(page_from_file(corpus / "other" / name))
+    # NFKC: the page writes 女 as the compatibility ideograph U+F981
+    nfkc = [unicodedata.normalize("NFKC", line) for line in (*article.subheadings, *deck)]
+    assert nfkc[: len(article.subheadings)] == nfkc[len(article.subheadings) :]
+    assert article.paragraphs[0].startswith(first_words)
 
 
 def test_header_byline_outside_the_body_names_the_reporter(corpus: Path) -> None:

@@ -34,12 +34,37 @@ CANONICAL = "https://n.news.naver.com/mnews/article/015/0004906221"
         "https://entertain.naver.com/read?oid=015&aid=0004906221",
         "https://sports.news.naver.com/news.nhn?oid=015&aid=0004906221",
         "https://m.sports.naver.com/article/015/0004906221",
+        # entertainment and sports hosts: Naver serves one article under each of them
+        "https://m.entertain.naver.com/home/article/015/0004906221",
+        "https://m.entertain.naver.com/now/article/015/0004906221?sid=7a5",
+        "https://m.entertain.naver.com/article/comment/015/0004906221",
+        "https://m.entertain.naver.com/read?oid=015&aid=0004906221",
+        "https://entertain.naver.com/now/read?oid=015&aid=0004906221&cid=1073789",
+        "https://m.sports.naver.com/wfootball/article/015/0004906221",
+        "https://m.sports.naver.com/kbaseball/news/read?oid=015&aid=0004906221",
+        "https://sports.naver.com/news?oid=015&aid=0004906221",
         "HTTPS://N.NEWS.NAVER.COM/mnews/article/015/0004906221#comment",
     ],
 )
 def test_every_url_form_has_one_canonical_url(url: str) -> None:
     assert find_site(url) is naver
     assert canonical_url(url) == CANONICAL
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://entertain.naver.com/home",
+        "https://m.entertain.naver.com/ranking",
+        "https://m.sports.naver.com/wfootball/index",
+        "https://m.sports.naver.com/original/article/1",  # not a press's article id
+        "https://sports.news.naver.com/kbaseball/news/index?isphoto=N",
+    ],
+)
+def test_entertainment_and_sports_pages_that_are_not_articles_keep_their_url(url: str) -> None:
+    assert find_site(url) is naver
+    assert not naver.is_article_url(url)
+    assert canonical_url(url) == url
 
 
 def test_naver_pages_without_an_article_id_keep_their_url() -> None:
@@ -148,10 +173,50 @@ def test_current_layout_pages(
     assert article.paragraphs[-1].endswith(last_words)
 
 
-def test_column_with_two_sections(corpus: Path) -> None:
+def test_contribution_with_two_sections(corpus: Path) -> None:
     article = parse_page(corpus_page(corpus, "article_421_0008770777.html"))
-    assert article.section == "오피니언, 사회"
-    assert article.subheadings == ("김승룡 소방청장 직무대행",)
+    # "이 기사는 언론사에서 오피니언, 사회 섹션으로 분류했습니다": the first is the primary one
+    assert article.section == "오피니언"
+    # a [기고]'s writer stands where a deck would: it is the byline, not a deck
+    assert article.subheadings == ()
+    assert article.authors == (Author("김승룡"),)
+
+
+@pytest.mark.parametrize(
+    ("line", "writer"),
+    [
+        ("김승룡 소방청장 직무대행", "김승룡"),
+        ("홍길동(한국대 경제학과 교수)", "홍길동"),
+        ("글 박서연 변호사", "박서연"),
+        ("산불 대응, 예비주수로 바꿔야", None),  # a deck that argues
+        ("윤석열 대통령 취임", None),  # a name and a title, then an event
+        ("지역 소방본부 인력 2배로 늘려야 한다", None),
+    ],
+)
+def test_a_contributions_writer_line_is_told_from_a_deck(line: str, writer: str | None) -> None:
+    from scrapers.sites.base import writer_of_line
+
+    found = writer_of_line(line)
+    assert (found.name if found else None) == writer
+
+
+@pytest.mark.parametrize(
+    ("title", "section", "signed"),
+    [
+        ("3분의 물이 지키는 것 [기고]", "사회", True),
+        ("[홍길동 칼럼] 물의 가치", None, True),
+        ("(특별기고) 산불의 계절", None, True),
+        ("산불의 계절", "오피니언", True),
+        ("[기자수첩] 산불의 계절", "사회", False),
+        ("소방청, 예비주수 확대", "사회", False),
+    ],
+)
+def test_contributions_are_told_by_headline_tag_or_section(
+    title: str, section: str | None, signed: bool
+) -> None:
+    from scrapers.sites.base import is_contribution
+
+    assert is_contribution(title, section) is signed
 
 
 def test_old_read_nhn_layout(corpus: Path) -> None:
