@@ -203,13 +203,13 @@ class NullProgress:
         pass
 
 
-def default_store(settings: Settings, analyzer: Any = None) -> StoreFn:
+def default_store(settings: Settings) -> StoreFn:
     """Parse, analyse and save a page (and its raw bytes) with `pipeline.ingest`."""
 
     def store(engine: Engine, page: Page) -> tuple[str, int | None]:
-        from pipeline.ingest import refresh_page
+        from pipeline.ingest import ingest_page
 
-        saved = refresh_page(engine, page, settings, analyzer=analyzer)
+        saved = ingest_page(engine, page, settings).save
         return str(saved.status), saved.article_id
 
     return store
@@ -488,12 +488,9 @@ def _ms(started: float) -> int:
 
 
 def _keep_raw(engine: Engine, page: Page) -> None:
-    from sqlalchemy.orm import Session
-
     from storage.save import save_raw_page
 
-    with Session(engine) as session, session.begin():
-        save_raw_page(session, page)
+    save_raw_page(engine, page)
 
 
 # --- reparse ---------------------------------------------------------------------------------
@@ -527,9 +524,9 @@ def reparse_stored(
 ) -> ReparseReport:
     """Parse and analyse stored raw pages again (all, or those of `urls`), without fetching.
 
-    CPU-bound, so the pages go through `refresh_pages`, which keeps Kiwi working ahead.
+    CPU-bound, so the pages go through `ingest_pages`, which keeps Kiwi working ahead.
     """
-    from pipeline.ingest import refresh_pages
+    from pipeline.ingest import ingest_pages
 
     progress = progress or NullProgress()
     wanted = runs.raw_page_urls(engine, urls)
@@ -538,14 +535,14 @@ def reparse_stored(
     report = ReparseReport()
     progress.start(len(wanted))
     try:
-        for url, outcome in refresh_pages(engine, _stored_pages(engine, wanted), settings):
+        for url, outcome in ingest_pages(engine, _stored_pages(engine, wanted), settings):
             if isinstance(outcome, Exception):
                 report.by_status["failed"] += 1
                 report.failed_by_kind[type(outcome).__name__] += 1
                 progress.advance(url, "failed", _reason(outcome))
             else:
-                report.by_status[outcome.status] += 1
-                progress.advance(url, outcome.status)
+                report.by_status[outcome.save.status] += 1
+                progress.advance(url, outcome.save.status)
     finally:
         progress.finish()
     return report
@@ -553,32 +550,25 @@ def reparse_stored(
 
 def _stored_pages(engine: Engine, urls: Sequence[str]) -> Iterator[tuple[str, Page | Exception]]:
     """Each URL's stored raw page, decoded (or the error decoding it raised)."""
-    from scrapers.decode import decode_html
-    from scrapers.model import Page
+    from scrapers.decode import decoded_page
 
     for url in urls:
         raw = runs.load_raw_page(engine, url)
         if raw is None:  # deleted meanwhile
             continue
         try:
-            decoded = decode_html(raw.content, raw.headers.get("content-type"))
-        except USER_ERRORS as exc:
-            yield url, exc
-            continue
-        yield (
-            url,
-            Page(
-                url=raw.url,
+            page = decoded_page(
+                raw.url,
+                raw.content,
+                fetched_at=raw.fetched_at,
                 final_url=raw.final_url,
                 status=raw.status,
                 headers=raw.headers,
-                content=raw.content,
-                text=decoded.text,
-                charset=decoded.charset,
-                fetched_at=raw.fetched_at,
-                charset_warning=decoded.warning,
-            ),
-        )
+            )
+        except USER_ERRORS as exc:
+            yield url, exc
+            continue
+        yield url, page
 
 
 __all__ = [

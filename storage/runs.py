@@ -265,25 +265,52 @@ def record_outcomes(engine: Engine, outcomes: Sequence[Outcome]) -> None:
     """Close several items in one transaction (one commit, not one per item)."""
     if not outcomes:
         return
-    for o in outcomes:
-        if o.status not in OUTCOMES:
-            raise ValueError(f"not an outcome: {o.status}")
     now = utcnow()
     with engine.begin() as conn:
         for o in outcomes:
             conn.execute(
-                update(m.RunItem)
-                .where(m.RunItem.id == o.item_id)
-                .values(
-                    status=o.status,
-                    article_id=o.article_id,
-                    error_kind=o.error_kind,
-                    error=o.error,
-                    fetch_ms=o.fetch_ms,
-                    total_ms=o.total_ms,
-                    finished_at=now,
-                )
+                update(m.RunItem).where(m.RunItem.id == o.item_id).values(**_closed(o, now))
             )
+
+
+def record_url_outcome(
+    engine: Engine,
+    run_id: int,
+    url: str,
+    status: ItemStatus,
+    *,
+    attempts: int,
+    article_id: int | None = None,
+    error_kind: str | None = None,
+    error: str | None = None,
+    fetch_ms: int | None = None,
+    total_ms: int | None = None,
+) -> None:
+    """Record what became of `url` in a run whose items are not listed beforehand (a queue
+    worker's: one item per URL, made when it finishes), and beat the run's heart."""
+    now = utcnow()
+    outcome = Outcome(0, status, article_id, error_kind, error, fetch_ms, total_ms)
+    values = {**_closed(outcome, now), "attempts": attempts}
+    with engine.begin() as conn:
+        upsert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = upsert(m.RunItem).values(run_id=run_id, url=url, **values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["run_id", "url"], set_=values))
+        conn.execute(update(m.Run).where(m.Run.id == run_id).values(heartbeat_at=now))
+
+
+def _closed(o: Outcome, now: datetime) -> dict[str, Any]:
+    """The columns of a run item that an outcome sets (`item_id` is not one)."""
+    if o.status not in OUTCOMES:
+        raise ValueError(f"not an outcome: {o.status}")
+    return {
+        "status": o.status,
+        "article_id": o.article_id,
+        "error_kind": o.error_kind,
+        "error": o.error,
+        "fetch_ms": o.fetch_ms,
+        "total_ms": o.total_ms,
+        "finished_at": now,
+    }
 
 
 def tally(engine: Engine, run_id: int) -> RunTally:
@@ -461,6 +488,7 @@ __all__ = [
     "raw_page_urls",
     "record_outcome",
     "record_outcomes",
+    "record_url_outcome",
     "stored_article_urls",
     "tally",
     "unfinished_elsewhere",

@@ -38,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import models as m
-from storage.db import param_mark, placeholders
+from storage.db import for_reads, param_mark, placeholders
 from storage.inputs import AnalysisIn, ArticleIn, PageIn
 from storage.models import utcnow
 
@@ -58,19 +58,28 @@ class SaveResult:
 
 
 def stored_unchanged(
-    engine: Engine, url: str, content_hash: str, analysis_version: str
+    engine: Engine,
+    url: str,
+    content_hash: str,
+    analysis_version: str,
+    *,
+    page: PageIn | None = None,
 ) -> SaveResult | None:
     """The article stored at `url` as an "unchanged" result when it has this content and
-    analysis version (nothing to analyse or save again); else None."""
-    with engine.connect() as conn:
-        stored = conn.execute(
-            select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
-                m.Article.url == url, m.Article.analysis_version == analysis_version
-            )
-        ).one_or_none()
-    if stored is None or stored.content_hash != content_hash:
+    analysis version (nothing to analyse or save again; its raw `page`, when given, is
+    refreshed); else None."""
+    with for_reads(engine).connect() as conn:
+        stored = conn.execute(_STORED_VERSION, {"url": url}).one_or_none()
+    if stored is None or not _unchanged(stored, content_hash, analysis_version):
         return None
+    if page is not None:
+        save_raw_page(engine, page, article_id=stored.id)
     return SaveResult(stored.id, "unchanged", stored.revision)
+
+
+def _unchanged(stored: Any, content_hash: str, analysis_version: str) -> bool:
+    """The one "unchanged?" rule: same content hash and same analysis version."""
+    return bool(stored.content_hash == content_hash and stored.analysis_version == analysis_version)
 
 
 def save_article(
@@ -80,10 +89,14 @@ def save_article(
     *,
     page: PageIn | None = None,
     origin: str = "ingest",
+    content_hash: str | None = None,
 ) -> SaveResult:
-    """Store `article` with `analysis` (and its raw `page`) in one transaction."""
+    """Store `article` with `analysis` (and its raw `page`) in one transaction.
+
+    `content_hash` is `article.content_hash()` when the caller computed it already.
+    """
     with engine.begin() as conn:
-        result = _save(conn, article, analysis, origin=origin)
+        result = _save(conn, article, analysis, origin=origin, content_hash=content_hash)
         if page is not None:
             _save_raw_page(conn, page, article_id=result.article_id)
         return result
@@ -95,8 +108,15 @@ def save_in_session(
     return _save(session.connection(), article, analysis, origin=origin)
 
 
-def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin: str) -> SaveResult:
-    content_hash = article.content_hash()
+def _save(
+    conn: Connection,
+    article: ArticleIn,
+    analysis: AnalysisIn,
+    *,
+    origin: str,
+    content_hash: str | None = None,
+) -> SaveResult:
+    content_hash = content_hash or article.content_hash()
     values: dict[str, Any] = {
         "url": article.url,
         "site": article.site,
@@ -121,7 +141,7 @@ def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin:
         return SaveResult(new_id, "new", 1)
 
     row = conn.execute(_STORED_VERSION, {"url": article.url}).one()
-    if row.content_hash == content_hash and row.analysis_version == analysis.version:
+    if _unchanged(row, content_hash, analysis.version):
         return SaveResult(row.id, "unchanged", row.revision)
 
     revision = row.revision + 1
@@ -553,9 +573,10 @@ def _ids_by(conn: Connection, query: str, values: Sequence[str]) -> dict[str, in
     return {value: int(id_) for value, id_ in _in_batches(conn, query, values)}
 
 
-def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = None) -> None:
+def save_raw_page(engine: Engine, page: PageIn, *, article_id: int | None = None) -> None:
     """Keep the latest bytes fetched for a URL (compressed), with its validators."""
-    _save_raw_page(session.connection(), page, article_id=article_id)
+    with engine.begin() as conn:
+        _save_raw_page(conn, page, article_id=article_id)
 
 
 def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) -> None:

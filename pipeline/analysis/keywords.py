@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,6 +71,22 @@ STOP_NOUNS = frozenset(
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """An article's candidate terms scored from its own text, before store frequencies."""
+
+    scores: dict[str, float]
+    parts: dict[str, tuple[str, ...]]  # a compound's units
+    unit_freq: Counter[str]
+    compounds: Counter[str]
+    not_alone: set[str]  # words that may end no keyword (modifiers, verb stems)
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """The terms whose document frequencies `choose_keywords` reads."""
+        return frozenset(self.scores)
+
+
 def extract_keywords(
     sentences: Sequence[Sequence[Morph]],
     texts: Sequence[str],
@@ -84,6 +101,19 @@ def extract_keywords(
 
     The last `headlines` sentences are the title and deck: their nouns are favoured.
     """
+    candidates = keyword_candidates(sentences, texts, exclude=exclude, headlines=headlines)
+    return choose_keywords(candidates, doc_freq=doc_freq, n_docs=n_docs, top_n=top_n)
+
+
+def keyword_candidates(
+    sentences: Sequence[Sequence[Morph]],
+    texts: Sequence[str],
+    *,
+    exclude: Iterable[str] = (),
+    headlines: int = 0,
+) -> Candidates | None:
+    """Every term the article could have as a keyword, scored on its text alone; None when
+    it has no nouns. The last `headlines` sentences are the title and deck."""
     excluded = set(exclude)
     modifiers: set[str] = set()
     predicates: Counter[str] = Counter()
@@ -94,7 +124,7 @@ def extract_keywords(
     runs = [run for sentence_runs in per_sentence for run in sentence_runs if run]
     unit_freq: Counter[str] = Counter(u for run in runs for u in run)
     if not unit_freq:
-        return ()
+        return None
     headline_units = (
         {
             u
@@ -127,10 +157,32 @@ def extract_keywords(
         together = freq / min(unit_freq[u] for u in phrase)
         mean = math.prod(unit_score.get(u, 0.0) for u in phrase) ** (1 / len(phrase))
         scores[term] = mean * together * COMPOUND_BONUS * math.log1p(freq)
+    verbs = {u for u, n in predicates.items() if n >= PREDICATE_SHARE * (unit_freq[u] + n)}
+    return Candidates(scores, parts, unit_freq, compounds, modifiers | verbs)
+
+
+def choose_keywords(
+    candidates: Candidates | None,
+    *,
+    doc_freq: Mapping[str, int] | None = None,
+    n_docs: int = 0,
+    top_n: int = TOP_N,
+) -> tuple[Keyword, ...]:
+    """The best `top_n` candidates, reweighted by `doc_freq` (stored articles with each term
+    as a keyword, out of `n_docs`) and without variants of one another."""
+    if candidates is None:
+        return ()
+    scores = candidates.scores
     if doc_freq is not None and n_docs > 0:
         scores = _reweight(scores, doc_freq, n_docs)
-    verbs = {u for u, n in predicates.items() if n >= PREDICATE_SHARE * (unit_freq[u] + n)}
-    chosen = _choose(scores, parts, unit_freq, compounds, modifiers | verbs, top_n)
+    chosen = _choose(
+        scores,
+        candidates.parts,
+        candidates.unit_freq,
+        candidates.compounds,
+        candidates.not_alone,
+        top_n,
+    )
     if not chosen:
         return ()
     best = chosen[0][1] or 1.0
@@ -204,9 +256,6 @@ def _reweight(
     scores: dict[str, float], doc_freq: Mapping[str, int], n_docs: int
 ) -> dict[str, float]:
     """TF-IDF-like: a term stored for many articles counts less (smoothed IDF, always > 0)."""
-    prefetch = getattr(doc_freq, "prefetch", None)
-    if callable(prefetch):
-        prefetch(list(scores))
     return {
         term: score * (math.log((1 + n_docs) / (1 + doc_freq.get(term, 0))) + 1)
         for term, score in scores.items()
