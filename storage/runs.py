@@ -26,13 +26,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import models as m
+from storage.db import in_chunks
 from storage.models import utcnow
 
 ItemStatus = Literal["new", "changed", "unchanged", "not_modified", "failed"]
 OUTCOMES: tuple[str, ...] = ("new", "changed", "unchanged", "not_modified", "failed")
 UNFINISHED = ("pending", "claimed")
 DEFAULT_LEASE = 15 * 60.0  # a run silent this long is dead, whatever host it ran on
-IN_CHUNK = 500  # values per IN (...) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ def add_urls(engine: Engine, run_id: int, urls: Iterable[str]) -> int:
     """Queue `urls` in the run (a URL already in it is left alone); returns how many were new."""
     added = 0
     with engine.begin() as conn:
-        for chunk in _chunks(list(dict.fromkeys(urls))):
+        for chunk in in_chunks(list(dict.fromkeys(urls))):
             stmt = _insert_ignore(conn.dialect.name).values(_pending(run_id, chunk))
             added += len(conn.execute(stmt.returning(m.RunItem.id)).all())
     return added
@@ -191,7 +191,7 @@ def adopt_interrupted(engine: Engine, run_id: int, *, lease: float = DEFAULT_LEA
                 .all()
             )
             dialect = session.get_bind().dialect.name
-            for chunk in _chunks(list(urls)):
+            for chunk in in_chunks(list(urls)):
                 stmt = _insert_ignore(dialect).values(_pending(run_id, chunk))
                 adopted += len(session.execute(stmt.returning(m.RunItem.id)).all())
             session.execute(
@@ -340,7 +340,7 @@ def unfinished_elsewhere(engine: Engine, run_id: int, urls: Sequence[str]) -> se
     """URLs among `urls` that another running run has queued or is working on."""
     found: set[str] = set()
     with engine.connect() as conn:
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             found.update(
                 conn.execute(
                     select(m.RunItem.url)
@@ -363,7 +363,7 @@ def validators_for(engine: Engine, urls: Sequence[str]) -> dict[str, Validators]
     """ETag / Last-Modified of the raw page stored for each URL (asked-for or final URL)."""
     out: dict[str, Validators] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             rows = conn.execute(
                 select(
                     m.RawPage.url, m.RawPage.final_url, m.RawPage.etag, m.RawPage.last_modified
@@ -381,7 +381,7 @@ def stored_article_urls(engine: Engine, urls: Sequence[str]) -> set[str]:
     """Which of these URLs are stored articles (by the article's URL or the page's)."""
     found: set[str] = set()
     with engine.connect() as conn:
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             found.update(
                 conn.execute(select(m.Article.url).where(m.Article.url.in_(chunk))).scalars()
             )
@@ -401,7 +401,7 @@ def raw_page_urls(engine: Engine, urls: Sequence[str] | None = None) -> list[str
         if urls is None:
             return list(conn.execute(select(m.RawPage.url).order_by(m.RawPage.id)).scalars())
         found: list[str] = []
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             found.extend(
                 conn.execute(
                     select(m.RawPage.url)
@@ -441,7 +441,7 @@ def iter_raw_pages(engine: Engine, urls: Sequence[str] | None = None) -> Iterato
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _pending(run_id: int, urls: list[str]) -> list[dict[str, Any]]:
+def _pending(run_id: int, urls: Sequence[str]) -> list[dict[str, Any]]:
     return [{"run_id": run_id, "url": u, "status": "pending", "attempts": 0} for u in urls]
 
 
@@ -461,11 +461,6 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start : start + IN_CHUNK]
 
 
 __all__ = [
