@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-import scrapers.parse
+import pipeline.ingest
 from pipeline.analysis import analyze
 from pipeline.analysis.kiwi import get_kiwi, kiwi_threads
 from pipeline.ingest import ingest_page, ingest_pages
@@ -143,8 +143,8 @@ def main() -> None:
         storage_db.ensure_schema(url, engine)
         return engine, Settings(database_url=url)
 
-    # ingest_pages parses with scrapers.parse.parse_page, looked up when it is called.
-    scrapers.parse.parse_page = parse_copy
+    # every copy keeps its own URL: the ingest path parses with this instead
+    pipeline.ingest.parse_page = parse_copy
 
     def pipelined() -> None:
         engine, settings = fresh_store()

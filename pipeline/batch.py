@@ -37,14 +37,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pipeline.errors import InputError, PipelineError
+from pipeline.ingest import ingest_page, ingest_pages
 from pipeline.settings import Settings, fetch_config_for
+from scrapers.decode import decoded_page
+from scrapers.discover import discover, source_urls
 from scrapers.errors import ScraperError
+from scrapers.fetch import FEED_TYPES, HTML_TYPES, FetchConfig, Fetcher, NotModified
+from scrapers.politeness import host_key
+from scrapers.sites import canonical_url
 from storage import runs
+from storage.save import save_raw_page
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from scrapers.fetch import FetchConfig, Fetcher
     from scrapers.model import Page
 
 EXIT_OK = 0
@@ -207,8 +213,6 @@ def default_store(settings: Settings) -> StoreFn:
     """Parse, analyse and save a page (and its raw bytes) with `pipeline.ingest`."""
 
     def store(engine: Engine, page: Page) -> tuple[str, int | None]:
-        from pipeline.ingest import ingest_page
-
         saved = ingest_page(engine, page, settings).save
         return str(saved.status), saved.article_id
 
@@ -262,9 +266,6 @@ class _Batch:
         self._flushed_at = time.monotonic()
 
     async def run(self) -> BatchReport:
-        from scrapers.discover import source_urls
-        from scrapers.fetch import Fetcher
-
         engine = self.engine
         lists: list[str] = []  # bad specs fail here, before a run is recorded
         for spec in self.options.sources:
@@ -316,9 +317,6 @@ class _Batch:
             await asyncio.to_thread(runs.heartbeat, self.engine, run_id)
 
     async def _gather_urls(self, fetcher: Fetcher, lists: Sequence[str]) -> list[str]:
-        from scrapers.discover import discover
-        from scrapers.fetch import FEED_TYPES, HTML_TYPES
-
         found: list[str] = list(self.options.urls)
 
         async def one(list_url: str) -> list[str]:
@@ -338,8 +336,6 @@ class _Batch:
 
     def _plan(self, run_id: int, urls: Sequence[str]) -> int:
         """Queue what needs fetching; returns the number of pending items in the run."""
-        from scrapers.sites import canonical_url
-
         wanted: dict[str, None] = {}
         bad: list[tuple[str, str]] = []
         for raw in urls:
@@ -371,8 +367,6 @@ class _Batch:
         return len(fresh) + self.report.adopted
 
     async def _process(self, fetcher: Fetcher, items: Sequence[runs.ClaimedItem]) -> None:
-        from scrapers.politeness import host_key
-
         self._pending = asyncio.Semaphore(max(1, self.options.max_pending))
         by_host: dict[str, list[runs.ClaimedItem]] = defaultdict(list)
         for item in items:
@@ -394,8 +388,6 @@ class _Batch:
             await self._one(fetcher, stack.pop())
 
     async def _one(self, fetcher: Fetcher, item: runs.ClaimedItem) -> None:
-        from scrapers.fetch import NotModified
-
         started = time.monotonic()
         v = self.validators.get(item.url)
         try:
@@ -488,8 +480,6 @@ def _ms(started: float) -> int:
 
 
 def _keep_raw(engine: Engine, page: Page) -> None:
-    from storage.save import save_raw_page
-
     save_raw_page(engine, page)
 
 
@@ -526,8 +516,6 @@ def reparse_stored(
 
     CPU-bound, so the pages go through `ingest_pages`, which keeps Kiwi working ahead.
     """
-    from pipeline.ingest import ingest_pages
-
     progress = progress or NullProgress()
     wanted = runs.raw_page_urls(engine, urls)
     if urls is not None and not wanted:
@@ -550,8 +538,6 @@ def reparse_stored(
 
 def _stored_pages(engine: Engine, urls: Sequence[str]) -> Iterator[tuple[str, Page | Exception]]:
     """Each URL's stored raw page, decoded (or the error decoding it raised)."""
-    from scrapers.decode import decoded_page
-
     for url in urls:
         raw = runs.load_raw_page(engine, url)
         if raw is None:  # deleted meanwhile

@@ -25,15 +25,20 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from pipeline.analysis import ANALYSIS_VERSION, begin_analysis, finish_analysis
+from pipeline.analysis.sentences import SplitInProgress
 from pipeline.errors import USER_ERRORS, InputError
 from pipeline.settings import Settings, fetch_config_for
+from scrapers.fetch import fetch_url
+from scrapers.files import page_from_file
 from scrapers.model import Article, Page
-from storage.save import SaveResult
+from scrapers.parse import parse_page
+from storage.corpus import corpus_view
+from storage.save import SaveResult, save_article, stored_unchanged
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from pipeline.analysis.sentences import SplitInProgress
     from pipeline.model import Analysis
 
 K = TypeVar("K")
@@ -123,10 +128,6 @@ def _start(
     engine: Engine, item: Page | Article | Exception, *, skip_unchanged: bool
 ) -> _Waiting | IngestResult | Exception:
     """Parse the item and decide whether it needs analysis; if so, hand it to Kiwi."""
-    from pipeline.analysis import ANALYSIS_VERSION
-    from pipeline.analysis.sentences import SplitInProgress
-    from scrapers.parse import parse_page
-    from storage.save import stored_unchanged
 
     if isinstance(item, Exception):
         return item
@@ -150,7 +151,6 @@ def _finish(
 ) -> Outcome[K]:
     """Analyse and save a waiting article; the one place every ingested article passes
     after its save (steps that follow a save belong here)."""
-    from storage.save import save_article
 
     if isinstance(item, _Waiting):
         article = item.split.article
@@ -167,8 +167,6 @@ def _finish(
 
 def _analyse(engine: Engine, split: SplitInProgress, settings: Settings) -> Analysis:
     """Finish Kiwi's tokens into an analysis, with the store's counts for the candidates."""
-    from pipeline.analysis import begin_analysis, finish_analysis
-    from storage.corpus import corpus_view
 
     draft = begin_analysis(split.article, split.result())
     corpus = corpus_view(engine, url=split.article.url, terms=draft.terms)
@@ -183,7 +181,6 @@ def _analyse(engine: Engine, split: SplitInProgress, settings: Settings) -> Anal
 
 def load_page(target: str, settings: Settings, *, url: str | None = None) -> Page:
     """The page of a target: an http(s) URL fetched politely, a `file://` URL or a path read."""
-    from scrapers.files import page_from_file
 
     target = target.strip()
     if not target:
@@ -193,8 +190,6 @@ def load_page(target: str, settings: Settings, *, url: str | None = None) -> Pag
     if name in WEB_SCHEMES:
         if url is not None:
             raise InputError("--url is for a saved file; a URL argument is fetched as given")
-        from scrapers.fetch import fetch_url
-
         return fetch_url(target, fetch_config_for(settings))
     if name == "file":
         parts = urlsplit(target)

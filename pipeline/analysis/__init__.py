@@ -2,21 +2,23 @@
 
 Stages, one module each: `sentences` (split + tokenise in one batched Kiwi pass),
 figures (`pipeline.figures`), `keywords`, `quotes`, `glossary`, `evidence`, `summary`.
-Kiwi is loaded on the first call, never at import.
+Kiwi is loaded on the first call, never at import (`pipeline.analysis.kiwi`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from pipeline.analysis.evidence import find_evidence
+from pipeline.analysis.glossary import find_glossary
+from pipeline.analysis.keywords import Candidates, choose_keywords, keyword_candidates
+from pipeline.analysis.quotes import find_quotes
+from pipeline.analysis.sentences import Tokenised, split_article
+from pipeline.analysis.summary import rank_sentences
+from pipeline.figures import extract_figures
 from pipeline.model import Analysis, Sentence
 from scrapers.model import Article
-
-if TYPE_CHECKING:
-    from pipeline.analysis.keywords import Candidates
-    from pipeline.analysis.sentences import Tokenised
 
 __all__ = ["ANALYSIS_VERSION", "Draft", "analyze", "begin_analysis", "finish_analysis"]
 
@@ -49,9 +51,6 @@ def begin_analysis(article: Article, split: Tokenised | None = None) -> Draft:
     `split` is `split_article(article)` when the caller had Kiwi tokenise the article ahead
     of time.
     """
-    from pipeline.analysis.keywords import keyword_candidates
-    from pipeline.analysis.sentences import split_article
-    from pipeline.figures import extract_figures
 
     if split is None:
         split = split_article(article)
@@ -81,11 +80,6 @@ def finish_analysis(
     none) and `n_docs` reweight keywords against the store; `known_terms` are glossary terms
     already stored.
     """
-    from pipeline.analysis.evidence import find_evidence
-    from pipeline.analysis.glossary import find_glossary
-    from pipeline.analysis.keywords import choose_keywords
-    from pipeline.analysis.quotes import find_quotes
-    from pipeline.analysis.summary import rank_sentences
 
     split, sentences = draft.split, draft.sentences
     keywords = choose_keywords(draft.candidates, doc_freq=doc_freq, n_docs=n_docs)

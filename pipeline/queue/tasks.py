@@ -9,24 +9,31 @@ What a task needs at run time (settings, engine, host slots, …) comes through 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
+import psycopg
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Status
 from procrastinate.types import JSONValue
 from sqlalchemy import Engine
 
+from pipeline.ingest import ingest_page
 from pipeline.queue.politeness import HostBusy, HostSlots
 from pipeline.queue.retry import FetchRetry
 from pipeline.settings import Settings
+from scrapers.discover import discover, source_urls
 from scrapers.errors import ScraperError
+from scrapers.fetch import FEED_TYPES, HTML_TYPES
 from scrapers.politeness import host_key
-from storage.runs import record_url_outcome
+from storage.db import in_chunks
+from storage.runs import record_url_outcome, stored_article_urls
 
 if TYPE_CHECKING:
     from scrapers.fetch import Fetcher
@@ -71,8 +78,6 @@ def runtime_of(context: JobContext) -> WorkerRuntime:
 @app.task(name="newsnote.ingest_url", queue=INGEST_QUEUE, pass_context=True, retry=fetch_retry)
 async def ingest_url(context: JobContext, url: str) -> str:
     """Fetch `url` politely (a cluster-wide slot of its host), then parse, analyse, store."""
-    from pipeline.ingest import ingest_page
-
     rt = runtime_of(context)
     attempts = context.job.attempts + 1
     started = time.monotonic()
@@ -132,12 +137,6 @@ async def ingest_url(context: JobContext, url: str) -> str:
 async def discover_source(context: JobContext, source: str, since: str | None = None) -> int:
     """Fetch a source's list pages or feeds (politely), queue the article URLs not stored
     yet; returns how many were queued. A list page that fails is retried with the job."""
-    from datetime import date
-
-    from scrapers.discover import discover, source_urls
-    from scrapers.fetch import FEED_TYPES, HTML_TYPES
-    from storage.runs import stored_article_urls
-
     rt = runtime_of(context)
     since_day = date.fromisoformat(since) if since else None
     found: list[str] = []
@@ -195,8 +194,6 @@ async def remove_old_maintenance_jobs(context: JobContext, timestamp: int) -> No
 def schedule_discovery(sources: list[str], cron: str) -> None:
     """Register the periodic discovery of `sources` (every worker with the same sources and
     cron registers the same periodic job; PostgreSQL defers it once per tick)."""
-    import hashlib
-
     key = hashlib.sha256("\n".join([cron, *sorted(sources)]).encode()).hexdigest()[:12]
     app.periodic(
         cron=cron, periodic_id=key, task_kwargs={"sources": list[JSONValue](sorted(sources))}
@@ -212,7 +209,6 @@ def schedule_discovery(sources: list[str], cron: str) -> None:
 # violation), which would leave it stuck. URLs are interleaved by host so that workers
 # taking jobs in order spread over hosts.
 
-BATCH_SIZE = 500
 ENQUEUE_LOCK_KEY = 7432003  # beside Alembic's 7432001 and the queue schema's 7432002
 PENDING_SQL = (
     "SELECT args->>'url' FROM procrastinate_jobs WHERE task_name = %s "
@@ -247,13 +243,11 @@ def interleave_by_host(urls: Iterable[str]) -> tuple[list[str], int]:
 
 async def defer_urls(app: App, conninfo: str, urls: Iterable[str]) -> EnqueueCounts:
     """Queue an ingest job per URL not already pending."""
-    import psycopg
-
     ordered, duplicates = interleave_by_host(u.strip() for u in urls if u.strip())
     queued = already = 0
     async with await psycopg.AsyncConnection.connect(conninfo) as conn:
-        for start in range(0, len(ordered), BATCH_SIZE):
-            chunk = ordered[start : start + BATCH_SIZE]
+        # one transaction per IN-list's worth of URLs (the lookup of pending jobs is one list)
+        for chunk in in_chunks(ordered):
             async with conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK_KEY,))
                 cur = await conn.execute(PENDING_SQL, (ingest_url.name, chunk))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-import pipeline.analysis
+import pipeline.ingest
 from pipeline.ingest import ingest_page
 from pipeline.settings import Settings
 from scrapers.files import page_from_file
@@ -40,7 +40,7 @@ def test_unchanged_page_is_not_analysed_again(
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("analysis ran for an unchanged article")
 
-    monkeypatch.setattr(pipeline.analysis, "begin_analysis", must_not_run)
+    monkeypatch.setattr(pipeline.ingest, "begin_analysis", must_not_run)
     again = ingest_page(engine, page, settings)
     assert again.save.status == "unchanged"
     assert again.save.article_id == first.save.article_id
