@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import DatabaseUnavailable
 
@@ -139,20 +138,6 @@ def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
     """`values` in slices of at most `IN_LIST_MAX`, one `IN (...)` list each."""
     for start in range(0, len(values), IN_LIST_MAX):
         yield values[start : start + IN_LIST_MAX]
-
-
-def placeholders(conn: Connection, n: int) -> str:
-    """`?, ?, …` (n marks) in the driver's parameter style, for SQL run on the driver."""
-    return ", ".join([param_mark(conn)] * n)
-
-
-def param_mark(conn: Connection) -> str:
-    """The driver's mark for one parameter: `?` (sqlite3) or `%s` (psycopg)."""
-    return {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 # What SQLite says of a file that is not, or no longer, a database.
