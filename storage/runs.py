@@ -1,4 +1,10 @@
-"""Batch-run bookkeeping in `runs` / `run_items`, and what a batch reads from `raw_pages`.
+"""Run records in `runs` / `run_items` (the one writer of outcomes), and what batch and
+reparse read from the store (stored URLs, validators, `raw_pages`).
+
+A queue worker is one run (kind "worker") whose items are made as URLs finish
+(`record_url_outcome`), so a failure has a reason a user can query
+(`SELECT url, error_kind, error FROM run_items WHERE status = 'failed'`). A batch lists its
+URLs first:
 
 A run owns its items. An item goes pending → claimed → one of the outcomes
 (new | changed | unchanged | not_modified | failed). A run whose process died (same host and
