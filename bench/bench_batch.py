@@ -34,7 +34,6 @@ BODY = "<p>" + "한국은행이 기준금리를 동결했다. " * 60 + "</p>"  #
 
 def child(args: argparse.Namespace) -> None:
     """Run one batch over the URLs in args.urls_file; print a JSON line with the figures."""
-    from sqlalchemy.orm import Session
 
     from pipeline.batch import BatchOptions, run_batch
     from pipeline.model import Analysis
@@ -52,8 +51,7 @@ def child(args: argparse.Namespace) -> None:
     empty = Analysis(sentences=(), version="bench")
 
     def keep_raw(engine_: object, page: Page) -> tuple[str, int | None]:
-        with Session(engine) as session, session.begin():
-            save_raw_page(session, page)
+        save_raw_page(engine, page)
         return "new", None
 
     def store(engine_: object, page: Page) -> tuple[str, int | None]:

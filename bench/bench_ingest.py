@@ -9,10 +9,10 @@ each measuring in turn:
 - kiwi: kiwipiepy tokenising each article's blocks (one batched call per article, no
   sentence splitting) with its default settings (a worker thread per core), in a process of
   its own that holds nothing else: the floor, since tokenising is the costly step;
-- ingest: `pipeline.ingest.store_pages` (what `newsnote ingest` runs for several targets):
+- ingest: `pipeline.ingest.ingest_pages` (what `newsnote ingest` runs for several targets):
   parse + analyse + save into a fresh SQLite file, with the store reads for document
   frequencies and glossary terms;
-- sequential ingest: the same, one article after another (`store_article`), as a batch
+- sequential ingest: the same, one article after another (`ingest_page`), as a batch
   run does behind polite fetching;
 - analyse: `pipeline.analysis.analyze` alone (no database).
 
@@ -41,10 +41,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-import scrapers.parse
+import pipeline.ingest
 from pipeline.analysis import analyze
 from pipeline.analysis.kiwi import get_kiwi, kiwi_threads
-from pipeline.ingest import store_article, store_pages
+from pipeline.ingest import ingest_page, ingest_pages
 from pipeline.settings import Settings
 from scrapers.errors import ScraperError
 from scrapers.files import page_from_file
@@ -143,13 +143,13 @@ def main() -> None:
         storage_db.ensure_schema(url, engine)
         return engine, Settings(database_url=url)
 
-    # store_pages parses with scrapers.parse.parse_page, looked up when it is called.
-    scrapers.parse.parse_page = parse_copy
+    # every copy keeps its own URL: the ingest path parses with this instead
+    pipeline.ingest.parse_page = parse_copy
 
     def pipelined() -> None:
         engine, settings = fresh_store()
         copies_in = ((i, replace(page, url=f"{page.url}#p{i}")) for i, page in work)
-        for _, outcome in store_pages(engine, copies_in, settings):
+        for _, outcome in ingest_pages(engine, copies_in, settings, skip_unchanged=False):
             assert not isinstance(outcome, Exception), outcome
             assert outcome.save.status == "new", outcome.save
         engine.dispose()
@@ -158,8 +158,7 @@ def main() -> None:
         engine, settings = fresh_store()
         for i, page in work:
             copy = replace(page, url=f"{page.url}#s{i}")
-            article = parse_copy(copy)
-            result = store_article(engine, article, settings, page=copy)
+            result = ingest_page(engine, copy, settings)
             assert result.save.status == "new", result.save
         engine.dispose()
 
@@ -189,8 +188,8 @@ def main() -> None:
 
     rows = [
         ("kiwi tokenise only", kiwi_t),
-        ("ingest (`store_pages`)", ingest_t),
-        ("ingest, one by one (`store_article`)", sequential_t),
+        ("ingest (`ingest_pages`)", ingest_t),
+        ("ingest, one by one (`ingest_page`)", sequential_t),
         ("analyse only (no store)", analyse_t),
     ]
     print(

@@ -5,7 +5,7 @@
 For each size, a fresh SQLite store (migrated to head) gets that many articles with 10
 keywords each, drawn from 50,000 terms with a Zipf-like spread (a few terms in many
 articles, most in few; inserted with executemany, so the triggers on `keywords` keep
-`keyword_terms` as a save would). Then `pipeline.ingest.keyword_doc_freq` asks for a
+`keyword_terms` as a save would). Then `storage.corpus.keyword_doc_freq` asks for a
 candidate list of the same spread, excluding one stored article, as an ingest does; beside
 it, the same numbers counted from `keywords` rows (the query before `keyword_terms`), which
 must agree. Likewise `count_articles` (the article count for IDF, less the one being
@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Connection, insert, text
 
-from pipeline.ingest import count_articles, keyword_doc_freq
 from storage import db as storage_db
 from storage import models as m
+from storage.corpus import count_articles, keyword_doc_freq
 
 VOCABULARY = 50_000
 KEYWORDS = 10

@@ -37,14 +37,20 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pipeline.errors import InputError, PipelineError
+from pipeline.ingest import ingest_page, ingest_pages
 from pipeline.settings import Settings, fetch_config_for
+from scrapers.decode import decoded_page
+from scrapers.discover import discover, source_urls
 from scrapers.errors import ScraperError
+from scrapers.fetch import FEED_TYPES, HTML_TYPES, FetchConfig, Fetcher, NotModified
+from scrapers.politeness import host_key
+from scrapers.sites import canonical_url
 from storage import runs
+from storage.save import save_raw_page
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from scrapers.fetch import FetchConfig, Fetcher
     from scrapers.model import Page
 
 EXIT_OK = 0
@@ -203,13 +209,11 @@ class NullProgress:
         pass
 
 
-def default_store(settings: Settings, analyzer: Any = None) -> StoreFn:
+def default_store(settings: Settings) -> StoreFn:
     """Parse, analyse and save a page (and its raw bytes) with `pipeline.ingest`."""
 
     def store(engine: Engine, page: Page) -> tuple[str, int | None]:
-        from pipeline.ingest import refresh_page
-
-        saved = refresh_page(engine, page, settings, analyzer=analyzer)
+        saved = ingest_page(engine, page, settings).save
         return str(saved.status), saved.article_id
 
     return store
@@ -262,9 +266,6 @@ class _Batch:
         self._flushed_at = time.monotonic()
 
     async def run(self) -> BatchReport:
-        from scrapers.discover import source_urls
-        from scrapers.fetch import Fetcher
-
         engine = self.engine
         lists: list[str] = []  # bad specs fail here, before a run is recorded
         for spec in self.options.sources:
@@ -316,9 +317,6 @@ class _Batch:
             await asyncio.to_thread(runs.heartbeat, self.engine, run_id)
 
     async def _gather_urls(self, fetcher: Fetcher, lists: Sequence[str]) -> list[str]:
-        from scrapers.discover import discover
-        from scrapers.fetch import FEED_TYPES, HTML_TYPES
-
         found: list[str] = list(self.options.urls)
 
         async def one(list_url: str) -> list[str]:
@@ -338,8 +336,6 @@ class _Batch:
 
     def _plan(self, run_id: int, urls: Sequence[str]) -> int:
         """Queue what needs fetching; returns the number of pending items in the run."""
-        from scrapers.sites import canonical_url
-
         wanted: dict[str, None] = {}
         bad: list[tuple[str, str]] = []
         for raw in urls:
@@ -371,8 +367,6 @@ class _Batch:
         return len(fresh) + self.report.adopted
 
     async def _process(self, fetcher: Fetcher, items: Sequence[runs.ClaimedItem]) -> None:
-        from scrapers.politeness import host_key
-
         self._pending = asyncio.Semaphore(max(1, self.options.max_pending))
         by_host: dict[str, list[runs.ClaimedItem]] = defaultdict(list)
         for item in items:
@@ -394,8 +388,6 @@ class _Batch:
             await self._one(fetcher, stack.pop())
 
     async def _one(self, fetcher: Fetcher, item: runs.ClaimedItem) -> None:
-        from scrapers.fetch import NotModified
-
         started = time.monotonic()
         v = self.validators.get(item.url)
         try:
@@ -488,12 +480,7 @@ def _ms(started: float) -> int:
 
 
 def _keep_raw(engine: Engine, page: Page) -> None:
-    from sqlalchemy.orm import Session
-
-    from storage.save import save_raw_page
-
-    with Session(engine) as session, session.begin():
-        save_raw_page(session, page)
+    save_raw_page(engine, page)
 
 
 # --- reparse ---------------------------------------------------------------------------------
@@ -527,10 +514,8 @@ def reparse_stored(
 ) -> ReparseReport:
     """Parse and analyse stored raw pages again (all, or those of `urls`), without fetching.
 
-    CPU-bound, so the pages go through `refresh_pages`, which keeps Kiwi working ahead.
+    CPU-bound, so the pages go through `ingest_pages`, which keeps Kiwi working ahead.
     """
-    from pipeline.ingest import refresh_pages
-
     progress = progress or NullProgress()
     wanted = runs.raw_page_urls(engine, urls)
     if urls is not None and not wanted:
@@ -538,14 +523,14 @@ def reparse_stored(
     report = ReparseReport()
     progress.start(len(wanted))
     try:
-        for url, outcome in refresh_pages(engine, _stored_pages(engine, wanted), settings):
+        for url, outcome in ingest_pages(engine, _stored_pages(engine, wanted), settings):
             if isinstance(outcome, Exception):
                 report.by_status["failed"] += 1
                 report.failed_by_kind[type(outcome).__name__] += 1
                 progress.advance(url, "failed", _reason(outcome))
             else:
-                report.by_status[outcome.status] += 1
-                progress.advance(url, outcome.status)
+                report.by_status[outcome.save.status] += 1
+                progress.advance(url, outcome.save.status)
     finally:
         progress.finish()
     return report
@@ -553,32 +538,23 @@ def reparse_stored(
 
 def _stored_pages(engine: Engine, urls: Sequence[str]) -> Iterator[tuple[str, Page | Exception]]:
     """Each URL's stored raw page, decoded (or the error decoding it raised)."""
-    from scrapers.decode import decode_html
-    from scrapers.model import Page
-
     for url in urls:
         raw = runs.load_raw_page(engine, url)
         if raw is None:  # deleted meanwhile
             continue
         try:
-            decoded = decode_html(raw.content, raw.headers.get("content-type"))
-        except USER_ERRORS as exc:
-            yield url, exc
-            continue
-        yield (
-            url,
-            Page(
-                url=raw.url,
+            page = decoded_page(
+                raw.url,
+                raw.content,
+                fetched_at=raw.fetched_at,
                 final_url=raw.final_url,
                 status=raw.status,
                 headers=raw.headers,
-                content=raw.content,
-                text=decoded.text,
-                charset=decoded.charset,
-                fetched_at=raw.fetched_at,
-                charset_warning=decoded.warning,
-            ),
-        )
+            )
+        except USER_ERRORS as exc:
+            yield url, exc
+            continue
+        yield url, page
 
 
 __all__ = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Literal
 
 FigureKind = Literal[
@@ -59,11 +58,6 @@ class Quote:
 class GlossaryCandidate:
     term: str
     definitions: tuple[str, ...]
-
-
-class EvidenceSource(StrEnum):
-    NOTE = "note"
-    AUTO = "auto"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from scrapers.errors import DecodeError
+from scrapers.model import Page
 
 # Names pages use for Korean legacy encodings; cp949 is a superset of all of them.
 CP949_ALIASES = frozenset(
@@ -36,9 +38,11 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# Mojibake checks. Tuned on the corpus: the trap page (UTF-8 Korean read as cp949 and saved
-# as UTF-16) has 45% '?' next to Hangul/Hanja and 22% Hanja; real Korean pages in the
-# corpus have at most 0.2% and 2%.
+# Mojibake checks. The cut-offs were set by hand between what the corpus shows: the trap
+# page (UTF-8 Korean read as cp949 and saved as UTF-16) has 45% '?' next to Hangul/Hanja and
+# 22% Hanja; real Korean pages in the corpus have at most 0.2% and 2%. The replacement,
+# Latin-1 and detection cut-offs are set by hand the same way, with a wide margin on either
+# side; tests/scrapers/test_decode.py holds pages of each kind.
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 HANJA_RE = re.compile(r"[\u4e00-\u9fff\uf900-\ufaff]")
 QMARK_IN_CJK_RE = re.compile(
@@ -82,6 +86,32 @@ def decode_html(content: bytes, content_type: str | None = None) -> Decoded:
     if flagged is None:
         raise DecodeError("the bytes do not decode with any known charset")
     return flagged
+
+
+def decoded_page(
+    url: str,
+    content: bytes,
+    *,
+    fetched_at: datetime,
+    final_url: str | None = None,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Page:
+    """The one way to make a `Page`: response (or file) bytes decoded with `decode_html`,
+    the HTTP Content-Type, when there is one, naming the charset first."""
+    headers = dict(headers or {})
+    decoded = decode_html(content, headers.get("content-type"))
+    return Page(
+        url=url,
+        final_url=final_url or url,
+        status=status,
+        headers=headers,
+        content=content,
+        text=decoded.text,
+        charset=decoded.charset,
+        fetched_at=fetched_at,
+        charset_warning=decoded.warning,
+    )
 
 
 def _candidates(content: bytes, content_type: str | None) -> Iterator[tuple[str, str, str | None]]:

@@ -446,20 +446,15 @@ def _check_content_type(url: str, value: str | None, accept: Collection[str]) ->
 
 
 def _page(url: str, body: _Body) -> Page:
-    from scrapers.decode import decode_html
+    from scrapers.decode import decoded_page
 
-    content_type = body.headers.get("content-type")
-    decoded = decode_html(body.content, content_type)
-    return Page(
-        url=url,
+    return decoded_page(
+        url,
+        body.content,
+        fetched_at=datetime.now(UTC),
         final_url=body.url,
         status=body.status,
         headers=body.headers,
-        content=body.content,
-        text=decoded.text,
-        charset=decoded.charset,
-        fetched_at=datetime.now(UTC),
-        charset_warning=decoded.warning,
     )
 
 

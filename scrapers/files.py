@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from scrapers.decode import decode_html
+from scrapers.decode import decoded_page
 from scrapers.errors import DecodeError, ScraperError, UnsupportedSite
 from scrapers.model import Page
 from scrapers.urls import require_web_url
@@ -40,21 +41,11 @@ def page_from_file(path: Path, url: str | None = None) -> Page:
     except OSError as exc:
         raise PageFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
-        decoded = decode_html(content, None)
+        page = decoded_page("", content, fetched_at=mtime)
     except DecodeError as exc:
         raise DecodeError(f"{path}: {exc}") from exc
-    page_url = require_web_url(url) if url else url_in_page(decoded.text, path)
-    return Page(
-        url=page_url,
-        final_url=page_url,
-        status=200,
-        headers={},
-        content=content,
-        text=decoded.text,
-        charset=decoded.charset,
-        fetched_at=mtime,
-        charset_warning=decoded.warning,
-    )
+    page_url = require_web_url(url) if url else url_in_page(page.text, path)
+    return replace(page, url=page_url, final_url=page_url)
 
 
 def url_in_page(text: str, path: Path) -> str:

@@ -8,25 +8,46 @@ with BEGIN IMMEDIATE: a deferred transaction that later tries to write fails at 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 READS_ONLY = "newsnote_reads_only"  # execution option set by `for_reads`
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+T = TypeVar("T")
 
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def backend_name(url: str) -> str:
+    """`postgresql`, `sqlite`, … of a database URL (the driver left out)."""
+    return make_url(url).get_backend_name()
+
+
+def connection_params(url: str) -> dict[str, str | int]:
+    """A database URL's host, port, dbname, user, password and query options, as libpq
+    names them (those the URL gives)."""
+    parsed = make_url(url)
+    params: dict[str, str | int | None] = {
+        "host": parsed.host,
+        "port": parsed.port,
+        "dbname": parsed.database,
+        "user": parsed.username,
+        "password": parsed.password,
+    }
+    for key, value in parsed.query.items():
+        params[key] = str(value[-1] if isinstance(value, tuple) else value)
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -108,18 +129,15 @@ def for_reads(engine: Engine) -> Engine:
     return engine.execution_options(**{READS_ONLY: True})
 
 
-def placeholders(conn: Connection, n: int) -> str:
-    """`?, ?, …` (n marks) in the driver's parameter style, for SQL run on the driver."""
-    return ", ".join([param_mark(conn)] * n)
+# Values per `IN (...)` list: well under every backend's parameter limit (SQLite's 32,766,
+# psycopg's 65,535) and small enough that one list is one cheap statement.
+IN_LIST_MAX = 500
 
 
-def param_mark(conn: Connection) -> str:
-    """The driver's mark for one parameter: `?` (sqlite3) or `%s` (psycopg)."""
-    return {"qmark": "?", "format": "%s", "pyformat": "%s"}[conn.dialect.paramstyle]
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `IN_LIST_MAX`, one `IN (...)` list each."""
+    for start in range(0, len(values), IN_LIST_MAX):
+        yield values[start : start + IN_LIST_MAX]
 
 
 # What SQLite says of a file that is not, or no longer, a database.

@@ -1,4 +1,10 @@
-"""Batch-run bookkeeping in `runs` / `run_items`, and what a batch reads from `raw_pages`.
+"""Run records in `runs` / `run_items` (the one writer of outcomes), and what batch and
+reparse read from the store (stored URLs, validators, `raw_pages`).
+
+A queue worker is one run (kind "worker") whose items are made as URLs finish
+(`record_url_outcome`), so a failure has a reason a user can query
+(`SELECT url, error_kind, error FROM run_items WHERE status = 'failed'`). A batch lists its
+URLs first:
 
 A run owns its items. An item goes pending → claimed → one of the outcomes
 (new | changed | unchanged | not_modified | failed). A run whose process died (same host and
@@ -26,13 +32,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import models as m
+from storage.db import in_chunks
 from storage.models import utcnow
 
 ItemStatus = Literal["new", "changed", "unchanged", "not_modified", "failed"]
 OUTCOMES: tuple[str, ...] = ("new", "changed", "unchanged", "not_modified", "failed")
 UNFINISHED = ("pending", "claimed")
 DEFAULT_LEASE = 15 * 60.0  # a run silent this long is dead, whatever host it ran on
-IN_CHUNK = 500  # values per IN (...) list
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,7 @@ def add_urls(engine: Engine, run_id: int, urls: Iterable[str]) -> int:
     """Queue `urls` in the run (a URL already in it is left alone); returns how many were new."""
     added = 0
     with engine.begin() as conn:
-        for chunk in _chunks(list(dict.fromkeys(urls))):
+        for chunk in in_chunks(list(dict.fromkeys(urls))):
             stmt = _insert_ignore(conn.dialect.name).values(_pending(run_id, chunk))
             added += len(conn.execute(stmt.returning(m.RunItem.id)).all())
     return added
@@ -191,7 +197,7 @@ def adopt_interrupted(engine: Engine, run_id: int, *, lease: float = DEFAULT_LEA
                 .all()
             )
             dialect = session.get_bind().dialect.name
-            for chunk in _chunks(list(urls)):
+            for chunk in in_chunks(list(urls)):
                 stmt = _insert_ignore(dialect).values(_pending(run_id, chunk))
                 adopted += len(session.execute(stmt.returning(m.RunItem.id)).all())
             session.execute(
@@ -265,25 +271,52 @@ def record_outcomes(engine: Engine, outcomes: Sequence[Outcome]) -> None:
     """Close several items in one transaction (one commit, not one per item)."""
     if not outcomes:
         return
-    for o in outcomes:
-        if o.status not in OUTCOMES:
-            raise ValueError(f"not an outcome: {o.status}")
     now = utcnow()
     with engine.begin() as conn:
         for o in outcomes:
             conn.execute(
-                update(m.RunItem)
-                .where(m.RunItem.id == o.item_id)
-                .values(
-                    status=o.status,
-                    article_id=o.article_id,
-                    error_kind=o.error_kind,
-                    error=o.error,
-                    fetch_ms=o.fetch_ms,
-                    total_ms=o.total_ms,
-                    finished_at=now,
-                )
+                update(m.RunItem).where(m.RunItem.id == o.item_id).values(**_closed(o, now))
             )
+
+
+def record_url_outcome(
+    engine: Engine,
+    run_id: int,
+    url: str,
+    status: ItemStatus,
+    *,
+    attempts: int,
+    article_id: int | None = None,
+    error_kind: str | None = None,
+    error: str | None = None,
+    fetch_ms: int | None = None,
+    total_ms: int | None = None,
+) -> None:
+    """Record what became of `url` in a run whose items are not listed beforehand (a queue
+    worker's: one item per URL, made when it finishes), and beat the run's heart."""
+    now = utcnow()
+    outcome = Outcome(0, status, article_id, error_kind, error, fetch_ms, total_ms)
+    values = {**_closed(outcome, now), "attempts": attempts}
+    with engine.begin() as conn:
+        upsert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = upsert(m.RunItem).values(run_id=run_id, url=url, **values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["run_id", "url"], set_=values))
+        conn.execute(update(m.Run).where(m.Run.id == run_id).values(heartbeat_at=now))
+
+
+def _closed(o: Outcome, now: datetime) -> dict[str, Any]:
+    """The columns of a run item that an outcome sets (`item_id` is not one)."""
+    if o.status not in OUTCOMES:
+        raise ValueError(f"not an outcome: {o.status}")
+    return {
+        "status": o.status,
+        "article_id": o.article_id,
+        "error_kind": o.error_kind,
+        "error": o.error,
+        "fetch_ms": o.fetch_ms,
+        "total_ms": o.total_ms,
+        "finished_at": now,
+    }
 
 
 def tally(engine: Engine, run_id: int) -> RunTally:
@@ -313,7 +346,7 @@ def unfinished_elsewhere(engine: Engine, run_id: int, urls: Sequence[str]) -> se
     """URLs among `urls` that another running run has queued or is working on."""
     found: set[str] = set()
     with engine.connect() as conn:
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             found.update(
                 conn.execute(
                     select(m.RunItem.url)
@@ -336,7 +369,7 @@ def validators_for(engine: Engine, urls: Sequence[str]) -> dict[str, Validators]
     """ETag / Last-Modified of the raw page stored for each URL (asked-for or final URL)."""
     out: dict[str, Validators] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             rows = conn.execute(
                 select(
                     m.RawPage.url, m.RawPage.final_url, m.RawPage.etag, m.RawPage.last_modified
@@ -354,7 +387,7 @@ def stored_article_urls(engine: Engine, urls: Sequence[str]) -> set[str]:
     """Which of these URLs are stored articles (by the article's URL or the page's)."""
     found: set[str] = set()
     with engine.connect() as conn:
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             found.update(
                 conn.execute(select(m.Article.url).where(m.Article.url.in_(chunk))).scalars()
             )
@@ -374,7 +407,7 @@ def raw_page_urls(engine: Engine, urls: Sequence[str] | None = None) -> list[str
         if urls is None:
             return list(conn.execute(select(m.RawPage.url).order_by(m.RawPage.id)).scalars())
         found: list[str] = []
-        for chunk in _chunks(list(urls)):
+        for chunk in in_chunks(list(urls)):
             found.extend(
                 conn.execute(
                     select(m.RawPage.url)
@@ -414,7 +447,7 @@ def iter_raw_pages(engine: Engine, urls: Sequence[str] | None = None) -> Iterato
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _pending(run_id: int, urls: list[str]) -> list[dict[str, Any]]:
+def _pending(run_id: int, urls: Sequence[str]) -> list[dict[str, Any]]:
     return [{"run_id": run_id, "url": u, "status": "pending", "attempts": 0} for u in urls]
 
 
@@ -434,11 +467,6 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), IN_CHUNK):
-        yield items[start : start + IN_CHUNK]
 
 
 __all__ = [
@@ -461,6 +489,7 @@ __all__ = [
     "raw_page_urls",
     "record_outcome",
     "record_outcomes",
+    "record_url_outcome",
     "stored_article_urls",
     "tally",
     "unfinished_elsewhere",

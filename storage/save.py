@@ -13,21 +13,15 @@ import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
-from operator import itemgetter
 from typing import Any, Literal
 
 import zstandard
 from sqlalchemy import (
-    Boolean,
     Connection,
     Engine,
-    Float,
-    Integer,
-    String,
+    Select,
     bindparam,
     delete,
     insert,
@@ -38,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage import models as m
-from storage.db import param_mark, placeholders
+from storage.db import for_reads, in_chunks
 from storage.inputs import AnalysisIn, ArticleIn, PageIn
 from storage.models import utcnow
 
@@ -47,7 +41,6 @@ SaveStatus = Literal["new", "changed", "unchanged"]
 # load_raw_content still reads both.
 RAW_PAGE_COMPRESSION = 3
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-IN_BATCH = 500  # values per IN (...) list, well under every backend's parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +51,28 @@ class SaveResult:
 
 
 def stored_unchanged(
-    engine: Engine, url: str, content_hash: str, analysis_version: str
+    engine: Engine,
+    url: str,
+    content_hash: str,
+    analysis_version: str,
+    *,
+    page: PageIn | None = None,
 ) -> SaveResult | None:
     """The article stored at `url` as an "unchanged" result when it has this content and
-    analysis version (nothing to analyse or save again); else None."""
-    with engine.connect() as conn:
-        stored = conn.execute(
-            select(m.Article.id, m.Article.content_hash, m.Article.revision).where(
-                m.Article.url == url, m.Article.analysis_version == analysis_version
-            )
-        ).one_or_none()
-    if stored is None or stored.content_hash != content_hash:
+    analysis version (nothing to analyse or save again; its raw `page`, when given, is
+    refreshed); else None."""
+    with for_reads(engine).connect() as conn:
+        stored = conn.execute(_STORED_VERSION, {"url": url}).one_or_none()
+    if stored is None or not _unchanged(stored, content_hash, analysis_version):
         return None
+    if page is not None:
+        save_raw_page(engine, page, article_id=stored.id)
     return SaveResult(stored.id, "unchanged", stored.revision)
+
+
+def _unchanged(stored: Any, content_hash: str, analysis_version: str) -> bool:
+    """The one "unchanged?" rule: same content hash and same analysis version."""
+    return bool(stored.content_hash == content_hash and stored.analysis_version == analysis_version)
 
 
 def save_article(
@@ -80,10 +82,14 @@ def save_article(
     *,
     page: PageIn | None = None,
     origin: str = "ingest",
+    content_hash: str | None = None,
 ) -> SaveResult:
-    """Store `article` with `analysis` (and its raw `page`) in one transaction."""
+    """Store `article` with `analysis` (and its raw `page`) in one transaction.
+
+    `content_hash` is `article.content_hash()` when the caller computed it already.
+    """
     with engine.begin() as conn:
-        result = _save(conn, article, analysis, origin=origin)
+        result = _save(conn, article, analysis, origin=origin, content_hash=content_hash)
         if page is not None:
             _save_raw_page(conn, page, article_id=result.article_id)
         return result
@@ -95,8 +101,15 @@ def save_in_session(
     return _save(session.connection(), article, analysis, origin=origin)
 
 
-def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin: str) -> SaveResult:
-    content_hash = article.content_hash()
+def _save(
+    conn: Connection,
+    article: ArticleIn,
+    analysis: AnalysisIn,
+    *,
+    origin: str,
+    content_hash: str | None = None,
+) -> SaveResult:
+    content_hash = content_hash or article.content_hash()
     values: dict[str, Any] = {
         "url": article.url,
         "site": article.site,
@@ -117,11 +130,11 @@ def _save(conn: Connection, article: ArticleIn, analysis: AnalysisIn, *, origin:
     if new_id is not None:
         _lock_keyword_counts(conn, None, analysis)
         _insert_derived(conn, new_id, article, analysis)
-        _run(conn, _LINK_RELATED, (new_id, article.url))
+        conn.execute(_LINK_RELATED, {"b_id": new_id, "b_url": article.url})
         return SaveResult(new_id, "new", 1)
 
     row = conn.execute(_STORED_VERSION, {"url": article.url}).one()
-    if row.content_hash == content_hash and row.analysis_version == analysis.version:
+    if _unchanged(row, content_hash, analysis.version):
         return SaveResult(row.id, "unchanged", row.revision)
 
     revision = row.revision + 1
@@ -170,7 +183,7 @@ def delete_derived(session: Session | Connection, article_id: int) -> None:
 
 
 # Statements are built once and executed on the transaction's connection: building a statement
-# and passing it through the ORM session cost four times what SQLite spends running it.
+# and passing it through the ORM session costs several times what SQLite spends running it.
 
 
 def _table(model: type[m.Base]) -> Any:
@@ -210,11 +223,26 @@ _STORED_VERSION = (
     .where(_articles.c.url == bindparam("url"))
     .with_for_update()
 )
+_related = _table(m.RelatedLink)
+# An article stored now is the target of the links other articles made to its URL.
 _LINK_RELATED = (
-    "UPDATE related_links SET related_article_id = ? WHERE url = ? AND related_article_id IS NULL"
+    update(_related)
+    .where(_related.c.url == bindparam("b_url"), _related.c.related_article_id.is_(None))
+    .values(related_article_id=bindparam("b_id"))
 )
-_PRESS = "SELECT id, naver_code FROM press WHERE name = ?"
-_PRESS_CODE = "UPDATE press SET naver_code = ? WHERE id = ?"
+_press = _table(m.Press)
+_PRESS = select(_press.c.id, _press.c.naver_code).where(_press.c.name == bindparam("name"))
+_PRESS_CODE = (
+    update(_press).where(_press.c.id == bindparam("b_id")).values(naver_code=bindparam("b_code"))
+)
+_figures = _table(m.Figure)
+_CONVERTS = (
+    update(_figures)
+    .where(_figures.c.id == bindparam("b_id"))
+    .values(converts_id=bindparam("b_converts"))
+)
+_glossary_terms = _table(m.GlossaryTerm)
+_definitions = _table(m.GlossaryDefinition)
 _raw = _table(m.RawPage)
 
 
@@ -241,17 +269,13 @@ _DELETE_DERIVED = [
 def _press_id(conn: Connection, name: str | None, code: str | None) -> int | None:
     if not name:
         return None
-    found = _run(conn, _PRESS, (name,))
-    if not found:
-        _run(
-            conn,
-            "INSERT INTO press (name, naver_code) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            (name, code),
-        )
-        found = _run(conn, _PRESS, (name,))
-    press_id, naver_code = found[0]
+    found = conn.execute(_PRESS, {"name": name}).first()
+    if found is None:
+        conn.execute(_insert_ignore(conn.dialect.name, m.Press), {"name": name, "naver_code": code})
+        found = conn.execute(_PRESS, {"name": name}).one()
+    press_id, naver_code = found
     if code and not naver_code:
-        _run(conn, _PRESS_CODE, (code, press_id))
+        conn.execute(_PRESS_CODE, {"b_id": press_id, "b_code": code})
     return int(press_id)
 
 
@@ -264,68 +288,37 @@ def _number(value: int | float | str | None) -> tuple[float | None, str | None]:
     return float(value), repr(value) if isinstance(value, float) else str(value)
 
 
-_PLAIN_TYPES = (Integer, Float, Boolean, String)  # Text is a String
-
-
 class _Insert:
-    """A plain INSERT of some columns, run on the driver's cursor with each row a tuple.
+    """An INSERT of some columns of a table, its rows given as tuples in that order."""
 
-    For rows of a few columns, compiling the statement and processing each row's
-    parameters in SQLAlchemy cost more than the database spends storing them, and even
-    `exec_driver_sql` costs a third more than the cursor. Only for columns whose values
-    the driver takes as they are (integers, floats, booleans, text). A failure raises the
-    driver's own error (SQLAlchemy does not wrap it); the transaction still rolls back.
-    """
-
-    def __init__(self, model: type[m.Base], columns: tuple[str, ...]) -> None:
-        table = _table(model)
-        for name in columns:
-            if not isinstance(table.c[name].type, _PLAIN_TYPES):
-                raise TypeError(f"{table.name}.{name} needs SQLAlchemy's type processing")
+    def __init__(
+        self, model: type[m.Base], columns: tuple[str, ...], key: tuple[str, ...] = ()
+    ) -> None:
+        self.table = _table(model)
         self.columns = columns
-        names = ", ".join(f'"{c}"' for c in columns)  # quoted: "end", "position", "rank"
-        self._into = f"INSERT INTO {table.name} ({names}) VALUES "
+        self._insert = insert(self.table)
+        self._key = key
+        # with the key columns, to match returned ids to rows: neither backend promises to
+        # return rows in the order of the parameters
+        self._returning = (
+            self._insert.returning(*(self.table.c[k] for k in key), self.table.c.id)
+            if key
+            else None
+        )
 
     def many(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         if rows:
-            with closing(conn.connection.cursor()) as cursor:
-                cursor.executemany(self._into + f"({placeholders(conn, len(self.columns))})", rows)
+            conn.execute(self._insert, [dict(zip(self.columns, r, strict=True)) for r in rows])
 
-    def returning_ids(
-        self, conn: Connection, rows: Sequence[tuple[Any, ...]], key: tuple[str, ...]
-    ) -> list[int]:
-        """Insert the rows with multi-row VALUES; their ids in the order given.
-
-        Rows are matched to ids by their `key` columns (unique among `rows`): neither
-        backend promises to return rows in the order of VALUES.
-        """
-        row_key = itemgetter(*(self.columns.index(k) for k in key))
-        returned_key = itemgetter(*range(len(key)))  # RETURNING gives the key, then the id
-        returning = ", ".join(f'"{k}"' for k in key)
-        row = f"({placeholders(conn, len(self.columns))})"
-        ids: dict[Any, int] = {}
-        with closing(conn.connection.cursor()) as cursor:
-            for i in range(0, len(rows), IN_BATCH):
-                batch = rows[i : i + IN_BATCH]
-                sql = f"{self._into}{', '.join([row] * len(batch))} RETURNING {returning}, id"
-                cursor.execute(sql, tuple(chain.from_iterable(batch)))
-                ids.update((returned_key(r), r[-1]) for r in cursor.fetchall())
-        return [ids[row_key(r)] for r in rows]
-
-
-def _run(
-    conn: Connection, sql: str, params: Sequence[Any] = (), *, many: bool = False
-) -> Sequence[Any]:
-    """`sql`, its parameters marked `?`, on the driver's cursor (see `_Insert`); its rows.
-    With `many`, once for each tuple of `params`."""
-    if (mark := param_mark(conn)) != "?":
-        sql = sql.replace("?", mark)  # our own SQL: no `?` or `%` but the marks
-    with closing(conn.connection.cursor()) as cursor:
-        if many:
-            cursor.executemany(sql, params)
+    def returning_ids(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:
+        """Insert the rows; their ids in the order given."""
+        if not rows:
             return []
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
+        params = [dict(zip(self.columns, r, strict=True)) for r in rows]
+        assert self._returning is not None, "an insert returning ids needs a key"
+        n = len(self._key)
+        ids = {tuple(r[:n]): r[n] for r in conn.execute(self._returning, params)}
+        return [int(ids[tuple(p[k] for k in self._key)]) for p in params]
 
 
 _SUBHEADINGS = _Insert(m.ArticleSubheading, ("article_id", "position", "text"))
@@ -335,9 +328,11 @@ _RELATED = _Insert(
     m.RelatedLink,
     ("article_id", "position", "url", "title", "press", "source", "related_article_id"),
 )
-_BLOCKS = _Insert(m.ArticleBlock, ("article_id", "position", "kind", "text"))
+_BLOCKS = _Insert(m.ArticleBlock, ("article_id", "position", "kind", "text"), key=("position",))
 _SENTENCES = _Insert(
-    m.Sentence, ("article_id", "block_id", "position", "start", "end", "text", "summary_rank")
+    m.Sentence,
+    ("article_id", "block_id", "position", "start", "end", "text", "summary_rank"),
+    key=("position",),
 )
 _FIGURES = _Insert(
     m.Figure,
@@ -358,6 +353,7 @@ _FIGURES = _Insert(
         "direction",
         "subject",
     ),
+    key=("sentence_id", "position"),
 )
 _KEYWORDS = _Insert(m.Keyword, ("article_id", "term", "score", "rank"))
 _ARTICLE_TERMS = select(_table(m.Keyword).c.term).where(
@@ -381,9 +377,7 @@ def _insert_derived(
     _AUTHORS.many(conn, [(article_id, i, a.name, a.email) for i, a in enumerate(article.authors)])
     _IMAGES.many(conn, [(article_id, i, im.url, im.caption) for i, im in enumerate(article.images)])
     if article.related:
-        stored = _ids_by(
-            conn, "SELECT url, id FROM articles WHERE url IN", [r.url for r in article.related]
-        )
+        stored = _ids_by(conn, _articles.c.url, [r.url for r in article.related])
         _RELATED.many(
             conn,
             [
@@ -392,9 +386,7 @@ def _insert_derived(
             ],
         )
     block_ids = _BLOCKS.returning_ids(
-        conn,
-        [(article_id, i, str(b.kind), b.text) for i, b in enumerate(article.blocks)],
-        key=("position",),
+        conn, [(article_id, i, str(b.kind), b.text) for i, b in enumerate(article.blocks)]
     )
     sentences = analysis.sentences
     summary_rank = {i: rank for rank, i in enumerate(analysis.summary_ranking, start=1)}
@@ -415,7 +407,6 @@ def _insert_derived(
                     )
                     for s in sentences
                 ],
-                key=("position",),
             ),
             strict=True,
         )
@@ -481,13 +472,10 @@ def _insert_figures(
                     f.subject,
                 )
             )
-    ids = _FIGURES.returning_ids(conn, rows, key=("sentence_id", "position"))
+    ids = _FIGURES.returning_ids(conn, rows)
     if converts:
-        _run(
-            conn,
-            "UPDATE figures SET converts_id = ? WHERE id = ?",
-            [(ids[target], ids[row]) for row, target in converts],
-            many=True,
+        conn.execute(
+            _CONVERTS, [{"b_id": ids[row], "b_converts": ids[target]} for row, target in converts]
         )
 
 
@@ -513,12 +501,14 @@ def link_glossary_terms(
         return {}
     conn = db.connection() if isinstance(db, Session) else db
     terms = list(dict.fromkeys(term for term, _ in entries))
-    _run(conn, _NEW_TERM, [(t,) for t in terms], many=True)
-    ids = _ids_by(conn, "SELECT term, id FROM glossary_terms WHERE term IN", terms)
+    dialect = conn.dialect.name
+    conn.execute(_insert_ignore(dialect, m.GlossaryTerm), [{"term": t} for t in terms])
+    ids = _ids_by(conn, _glossary_terms.c.term, terms)
     known: dict[int, set[str]] = defaultdict(set)
     for term_id, text in _in_batches(
         conn,
-        "SELECT term_id, text FROM glossary_definitions WHERE term_id IN",
+        select(_definitions.c.term_id, _definitions.c.text),
+        _definitions.c.term_id,
         sorted(set(ids.values())),
     ):
         known[term_id].add(text)
@@ -530,32 +520,32 @@ def link_glossary_terms(
                 new_definitions.append((ids[term], len(have), text, source))
                 have.add(text)
     _DEFINITIONS.many(conn, new_definitions)
-    _run(conn, _ARTICLE_TERM, [(article_id, ids[t], source) for t in terms], many=True)
+    conn.execute(
+        _insert_ignore(dialect, m.ArticleGlossary),
+        [{"article_id": article_id, "term_id": ids[t], "source": source} for t in terms],
+    )
     return ids
 
 
-_NEW_TERM = "INSERT INTO glossary_terms (term) VALUES (?) ON CONFLICT DO NOTHING"
-_ARTICLE_TERM = (
-    "INSERT INTO article_glossary (article_id, term_id, source) VALUES (?, ?, ?)"
-    " ON CONFLICT DO NOTHING"
-)
+def _in_batches(
+    conn: Connection, query: Select[Any], column: Any, values: Sequence[Any]
+) -> Iterator[Any]:
+    """The rows of `query` whose `column` is one of `values`, asked for in `IN` lists."""
+    stmt = query.where(column.in_(bindparam("values", expanding=True)))
+    for batch in in_chunks(values):
+        yield from conn.execute(stmt, {"values": list(batch)})
 
 
-def _in_batches(conn: Connection, query: str, values: Sequence[Any]) -> Iterator[Any]:
-    """The rows `query` (SQL ending in `IN`) finds for `values`, asked for in batched lists."""
-    for i in range(0, len(values), IN_BATCH):
-        batch = values[i : i + IN_BATCH]
-        yield from _run(conn, f"{query} ({', '.join('?' * len(batch))})", batch)
+def _ids_by(conn: Connection, column: Any, values: Sequence[str]) -> dict[str, int]:
+    """{value: id} of the rows of `column`'s table whose `column` is one of `values`."""
+    query = select(column, column.table.c.id)
+    return {value: int(id_) for value, id_ in _in_batches(conn, query, column, values)}
 
 
-def _ids_by(conn: Connection, query: str, values: Sequence[str]) -> dict[str, int]:
-    """{value: id} of the rows `query` (value, id) finds among `values`."""
-    return {value: int(id_) for value, id_ in _in_batches(conn, query, values)}
-
-
-def save_raw_page(session: Session, page: PageIn, *, article_id: int | None = None) -> None:
+def save_raw_page(engine: Engine, page: PageIn, *, article_id: int | None = None) -> None:
     """Keep the latest bytes fetched for a URL (compressed), with its validators."""
-    _save_raw_page(session.connection(), page, article_id=article_id)
+    with engine.begin() as conn:
+        _save_raw_page(conn, page, article_id=article_id)
 
 
 def _save_raw_page(conn: Connection, page: PageIn, *, article_id: int | None) -> None:

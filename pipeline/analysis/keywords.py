@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,8 +43,12 @@ PREDICATE_SUFFIX_TAGS = frozenset({"XSV", "XSA"})
 NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XPN", "XSN"})
 HEAD_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})  # what a chunk's last token may be
 MIN_LATIN = 2
-HEADLINE_BOOST = 3.0  # extra random-jump weight of nouns in the title and deck
-COMPOUND_BONUS = 1.5  # a recurring compound says more than its parts' mean
+# Extra random-jump weight of nouns in the title and deck, and how much a recurring compound
+# outweighs its parts' mean. Both were set by hand when keywords were first written, not
+# fitted; bench/bench_keywords.py (glossary recall@10 and precision@10 on the study notes)
+# is the check for any change to them.
+HEADLINE_BOOST = 3.0
+COMPOUND_BONUS = 1.5
 # Noun suffixes (XSN) by what they make. Most make a noun of their own (변동성, 의결권,
 # 수익률, 생태계, 상한제) and the chunk is a unit. These make a modifier: 생성형 AI, 기술적
 # 우군; such a chunk may open a compound but is no keyword alone.
@@ -75,20 +80,33 @@ STOP_NOUNS = frozenset(
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z&.\-]*")
 
 
-def extract_keywords(
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """An article's candidate terms scored from its own text, before store frequencies."""
+
+    scores: dict[str, float]
+    parts: dict[str, tuple[str, ...]]  # a compound's units
+    unit_freq: Counter[str]
+    compounds: Counter[str]
+    not_alone: set[str]  # words that may end no keyword (modifiers, verb stems)
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """The terms whose document frequencies `choose_keywords` reads."""
+        return frozenset(self.scores)
+
+
+def keyword_candidates(
     sentences: Sequence[Sequence[Morph]],
     texts: Sequence[str],
     *,
-    doc_freq: Mapping[str, int] | None = None,
-    n_docs: int = 0,
     exclude: Iterable[str] = (),
     speakers: Iterable[str] = (),
     headlines: int = 0,
-    top_n: int = TOP_N,
-) -> tuple[Keyword, ...]:
-    """Ranked keywords of an article given each sentence's tokens and the text they index.
+) -> Candidates | None:
+    """Every term the article could have as a keyword, scored on its text alone; None when
+    it has no nouns. The last `headlines` sentences are the title and deck.
 
-    The last `headlines` sentences are the title and deck: their nouns are favoured.
     `exclude` are units never to rank (the authors' names); `speakers` are the quotes'
     speakers: a compound that is how a speaker is named (김성수 의원, 원자력공학과 교수 of
     `제무성 한양대 원자력공학과 교수`) says who spoke, not what the story is about.
@@ -103,7 +121,7 @@ def extract_keywords(
     runs = [run for sentence_runs in per_sentence for run in sentence_runs if run]
     unit_freq: Counter[str] = Counter(u for run in runs for u in run)
     if not unit_freq:
-        return ()
+        return None
     headline_units = (
         {
             u
@@ -136,14 +154,36 @@ def extract_keywords(
         together = freq / min(unit_freq[u] for u in phrase)
         mean = math.prod(unit_score.get(u, 0.0) for u in phrase) ** (1 / len(phrase))
         scores[term] = mean * together * COMPOUND_BONUS * math.log1p(freq)
-    if doc_freq is not None and n_docs > 0:
-        scores = _reweight(scores, doc_freq, n_docs)
-    verbs = {u for u, n in predicates.items() if n >= PREDICATE_SHARE * (unit_freq[u] + n)}
     designations = [s.replace(" ", "") for s in speakers]
     for term in [t for t in scores if t in parts]:
         if any(d.endswith(term.replace(" ", "")) for d in designations):
             del scores[term]
-    chosen = _choose(scores, parts, unit_freq, compounds, modifiers | verbs, top_n)
+    verbs = {u for u, n in predicates.items() if n >= PREDICATE_SHARE * (unit_freq[u] + n)}
+    return Candidates(scores, parts, unit_freq, compounds, modifiers | verbs)
+
+
+def choose_keywords(
+    candidates: Candidates | None,
+    *,
+    doc_freq: Mapping[str, int] | None = None,
+    n_docs: int = 0,
+    top_n: int = TOP_N,
+) -> tuple[Keyword, ...]:
+    """The best `top_n` candidates, reweighted by `doc_freq` (stored articles with each term
+    as a keyword, out of `n_docs`) and without variants of one another."""
+    if candidates is None:
+        return ()
+    scores = candidates.scores
+    if doc_freq is not None and n_docs > 0:
+        scores = _reweight(scores, doc_freq, n_docs)
+    chosen = _choose(
+        scores,
+        candidates.parts,
+        candidates.unit_freq,
+        candidates.compounds,
+        candidates.not_alone,
+        top_n,
+    )
     if not chosen:
         return ()
     best = chosen[0][1] or 1.0
@@ -216,9 +256,6 @@ def _reweight(
     scores: dict[str, float], doc_freq: Mapping[str, int], n_docs: int
 ) -> dict[str, float]:
     """TF-IDF-like: a term stored for many articles counts less (smoothed IDF, always > 0)."""
-    prefetch = getattr(doc_freq, "prefetch", None)
-    if callable(prefetch):
-        prefetch(list(scores))
     return {
         term: score * (math.log((1 + n_docs) / (1 + doc_freq.get(term, 0))) + 1)
         for term, score in scores.items()

@@ -82,7 +82,3 @@ class UserFailure(click.ClickException):
 
 def fail(message: str, code: int = 1) -> NoReturn:
     raise UserFailure(message, code)
-
-
-def not_yet(command: str, issue: int) -> NoReturn:
-    fail(f"`newsnote {command}` is not implemented yet (issue #{issue})", code=2)

@@ -1,6 +1,6 @@
 """`newsnote import-articles`: store articles exported by other tools (JSON Lines or CSV).
 
-    FILE ──► records ──► Article ──► clean_article ──► analysis ──► save_article
+    FILE ──► records ──► Article ──► clean_article ──► pipeline.ingest.ingest_pages
 
 Each record names `title`, `body`, `press`, `published` (ISO 8601; a time without an
 offset is KST) and `url`, optionally `subheadings` and `authors`. A record is stored under
@@ -15,7 +15,7 @@ import io
 import json
 import re
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +29,6 @@ from pipeline.cli.common import db_option, fail, settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from pipeline.analysis.sentences import SplitInProgress
     from pipeline.settings import Settings
     from scrapers.model import Article, Author
     from storage.save import SaveResult
@@ -43,8 +42,6 @@ REQUIRED = ("title", "body", "press", "published", "url")
 FORMATS = ("jsonl", "csv")
 STDIN = "-"
 STATUSES = ("new", "changed", "unchanged")
-# Articles Kiwi tokenises ahead of the one being analysed and saved (as pipeline.ingest does).
-AHEAD = 6
 # A CSV cell may hold a whole article; the csv module's default limit is 128 KiB.
 CSV_FIELD_LIMIT = 64 * 1024 * 1024
 BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
@@ -424,54 +421,27 @@ def parse_authors(value: object) -> tuple[Author, ...]:
 
 
 def store_records(
-    engine: Engine, records: Iterable[Record], settings: Settings, *, ahead: int = AHEAD
+    engine: Engine, records: Iterable[Record], settings: Settings
 ) -> Iterator[Outcome]:
-    """Analyse and save each record's article, in order, with Kiwi tokenising ahead.
-
-    The analysis and the save are ingest's (`pipeline.ingest.analyse_against_store`,
-    `storage.save.save_article`); an article stored before with the same content and
-    analysis version is reported unchanged without being analysed again.
-    """
-    from pipeline.analysis.sentences import SplitInProgress
+    """Analyse and save each record's article, in order, through ingest's one path
+    (`pipeline.ingest.ingest_pages`: Kiwi tokenising ahead; an article stored before with
+    the same content and analysis version is reported unchanged without being analysed)."""
     from pipeline.errors import USER_ERRORS
-    from pipeline.ingest import analyse_against_store
-    from storage.save import save_article
+    from pipeline.ingest import ingest_pages
 
-    def finish(record: Record, item: SplitInProgress | SaveResult | str) -> Outcome:
-        if not isinstance(item, SplitInProgress):
-            return record, item
-        try:
-            split = item.result()
-            analysis = analyse_against_store(engine, item.article, settings, split=split)
-            return record, save_article(engine, item.article, analysis)
-        except USER_ERRORS as exc:
-            return record, str(exc)
-
-    window: deque[tuple[Record, SplitInProgress | SaveResult | str]] = deque()
-    for record in records:
-        item: SplitInProgress | SaveResult | str
-        if record.fields is None:
-            item = record.problem or "unreadable"
-        else:
+    def articles() -> Iterator[tuple[Record, Article | Exception]]:
+        for record in records:
+            if record.fields is None:
+                yield record, BadRecord(record.problem or "unreadable")
+                continue
             try:
                 article = article_from_record(record.fields)
-                item = stored_unchanged(engine, article) or SplitInProgress(article)
             except BadRecord as exc:
-                item = str(exc)
+                yield record, exc
             except USER_ERRORS as exc:
-                item = str(exc)
-        window.append((record, item))
-        while len(window) > ahead:
-            yield finish(*window.popleft())
-    while window:
-        yield finish(*window.popleft())
+                yield record, exc
+            else:
+                yield record, article
 
-
-def stored_unchanged(engine: Engine, article: Article) -> SaveResult | None:
-    """The stored article's result as unchanged when its content and analysis version are
-    those `article` would get; else None (it must be analysed and saved)."""
-    from pipeline.analysis import ANALYSIS_VERSION
-    from storage.db import for_reads
-    from storage.save import stored_unchanged as lookup
-
-    return lookup(for_reads(engine), article.url, article.content_hash(), ANALYSIS_VERSION)
+    for record, outcome in ingest_pages(engine, articles(), settings):
+        yield record, str(outcome) if isinstance(outcome, Exception) else outcome.save

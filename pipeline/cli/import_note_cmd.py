@@ -7,7 +7,6 @@ are ingested first, so the note's rows attach to the page's text and its links r
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -27,11 +26,9 @@ if TYPE_CHECKING:
     from pipeline.settings import Settings
     from storage.notes import NoteSaveResult
 
-NOTE_ANALYSIS_VERSION = "note-1"
-# A sentence ends at . ? ! (with closing quotes/brackets) followed by a space, outside quotes.
-SENTENCE_END_RE = re.compile(r"[.?!][’”\"')\]]*(?=\s)")
-OPENING_QUOTES = "“‘(["
-CLOSING_QUOTES = "”’)]"
+# Bump when a note's sentences would come out differently ("note-2": split by Kiwi, as
+# articles are, instead of a punctuation splitter of its own).
+NOTE_ANALYSIS_VERSION = "note-2"
 
 
 @click.command("import-note")
@@ -124,52 +121,22 @@ def store_note(
 
 
 def note_sentences(body: tuple[BodyBlock, ...]) -> tuple[Sentence, ...]:
-    """Sentences of the note's paragraphs (a plain splitter), with their figures."""
+    """Sentences of the note's paragraphs, with their figures, split as analysis splits an
+    article's (`pipeline.analysis.sentences`: one sentence splitter for both)."""
+    from pipeline.analysis.sentences import split_article
     from pipeline.figures import extract_figures
-    from pipeline.model import Sentence
+    from scrapers.model import Article, Block, BlockKind
 
-    sentences: list[Sentence] = []
-    for block_index, block in enumerate(body):
-        if block.kind != "paragraph":
-            continue
-        for start, end in _sentence_spans(block.text):
-            text = block.text[start:end]
-            sentences.append(
-                Sentence(
-                    index=len(sentences),
-                    block_index=block_index,
-                    start=start,
-                    end=end,
-                    text=text,
-                    figures=tuple(extract_figures(text)),
-                )
-            )
-    return tuple(sentences)
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in SENTENCE_END_RE.finditer(text):
-        end = match.end()
-        piece = text[start:end]
-        opened = sum(piece.count(c) for c in OPENING_QUOTES)
-        closed = sum(piece.count(c) for c in CLOSING_QUOTES)
-        if opened > closed or piece.count('"') % 2:
-            continue  # inside a quotation: the sentence goes on
-        spans.append(_trimmed(text, start, end))
-        start = end
-    if text[start:].strip():
-        spans.append(_trimmed(text, start, len(text)))
-    return spans
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    blocks = tuple(
+        Block(BlockKind.PARAGRAPH if b.kind == "paragraph" else BlockKind.HEADING, b.text)
+        for b in body
+    )
+    split = split_article(Article("", "note", "", blocks, "note", "1"))
+    paragraph_sentences = [s for s in split.sentences if body[s.block_index].kind == "paragraph"]
+    return tuple(
+        replace(s, index=i, figures=tuple(extract_figures(s.text)))
+        for i, s in enumerate(paragraph_sentences)
+    )
 
 
 def _fetch(note: Note, config: Settings, engine: Engine, stored_urls: dict[str, str]) -> bool:

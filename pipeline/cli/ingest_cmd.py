@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from pipeline.ingest import IngestResult
+    from pipeline.model import Analysis
     from scrapers.model import Page
 
 KST_NAME = "Asia/Seoul"
@@ -56,7 +57,7 @@ def ingest(
       newsnote ingest 'https://n.news.naver.com/article/newspaper/015/0004906221?date=20231025'
     """
     from pipeline.errors import USER_ERRORS
-    from pipeline.ingest import load_page, store_pages
+    from pipeline.ingest import ingest_pages, load_page
     from storage import db as storage_db
 
     if as_json and as_note:
@@ -77,21 +78,23 @@ def ingest(
             except USER_ERRORS as exc:
                 yield target, exc
 
+    def error(target: str, exc: Exception) -> None:
+        prefix = f"{target}: " if len(targets) > 1 and target not in str(exc) else ""
+        click.echo(f"newsnote: error: {prefix}{exc}", err=True)
+
     failed = 0
-    for i, (target, result) in enumerate(store_pages(engine, loaded(), conf)):
-        try:
-            if isinstance(result, Exception):
-                raise result
-            if as_json:
-                text = json.dumps(result_json(result), ensure_ascii=False)
-            elif as_note:
-                text = _note(engine, result.save.article_id, conf.summary_sentences)
-            else:
-                text = result_text(result)
-        except USER_ERRORS as exc:
+    # analysed even when unchanged, so that every article has its summary to show
+    outcomes = ingest_pages(engine, loaded(), conf, skip_unchanged=False)
+    for i, (target, result) in enumerate(outcomes):
+        if isinstance(result, Exception):
             failed += 1
-            prefix = f"{target}: " if len(targets) > 1 and target not in str(exc) else ""
-            click.echo(f"newsnote: error: {prefix}{exc}", err=True)
+            error(target, result)
+            continue
+        try:
+            text = _shown(engine, result, conf.summary_sentences, as_json=as_json, as_note=as_note)
+        except USER_ERRORS as exc:  # the note's read: the article was deleted meanwhile
+            failed += 1
+            error(target, exc)
             continue
         if i and not as_json:
             click.echo()
@@ -100,6 +103,16 @@ def ingest(
         # SystemExit, not click's Exit: the app runs click with standalone_mode=False,
         # where an Exit's code is returned and lost
         raise SystemExit(1)
+
+
+def _shown(
+    engine: Engine, result: IngestResult, summary_sentences: int, *, as_json: bool, as_note: bool
+) -> str:
+    if as_json:
+        return json.dumps(result_json(result), ensure_ascii=False)
+    if as_note:
+        return _note(engine, result.save.article_id, summary_sentences)
+    return result_text(result)
 
 
 def _note(engine: Engine, article_id: int, summary_sentences: int) -> str:
@@ -114,8 +127,13 @@ def _kst(value: Any) -> str | None:
     return f"{value.astimezone(ZoneInfo(KST_NAME)):%Y-%m-%d %H:%M} KST" if value else None
 
 
+def _analysis(result: IngestResult) -> Analysis:
+    assert result.analysis is not None, "ingest analyses unchanged articles too"
+    return result.analysis
+
+
 def _figures(result: IngestResult) -> list[tuple[int, Any]]:
-    return [(s.index, f) for s in result.analysis.sentences for f in s.figures]
+    return [(s.index, f) for s in _analysis(result).sentences for f in s.figures]
 
 
 def _figure_text(f: Any) -> str:
@@ -133,7 +151,7 @@ def _figure_text(f: Any) -> str:
 
 def result_text(result: IngestResult) -> str:
     """Title, press and KST time, status, keywords, summary and figures, for reading."""
-    a, an, save = result.article, result.analysis, result.save
+    a, an, save = result.article, _analysis(result), result.save
     meta = [a.press or a.site]
     if a.published_at:
         meta.append(_kst(a.published_at) or "")
@@ -151,7 +169,7 @@ def result_text(result: IngestResult) -> str:
 
 
 def result_json(result: IngestResult) -> dict[str, Any]:
-    a, an, save = result.article, result.analysis, result.save
+    a, an, save = result.article, _analysis(result), result.save
     return {
         "article_id": save.article_id,
         "status": save.status,

@@ -11,19 +11,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from pipeline.model import Note, NoteLink, Research, ResearchNode
 from pipeline.notes.parse import BodyBlock
 from pipeline.notes.render import render_note
 from scrapers.errors import ScraperError
 from scrapers.sites import canonical_url
-from storage import models as m
 from storage.errors import NotFound
-from storage.figure_diff import figure_diff_rows
+from storage.note_rows import (
+    FigureChange,
+    MarkedRow,
+    NoteRows,
+    RelatedRow,
+    ResearchItemRow,
+    find_article_id,
+    read_note_rows,
+    read_research_material,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 FIGURES_QUESTION = "기사의 근거를 통해 바뀐 수치는 무엇인가?"
 ENTITIES_QUESTION = "기사에 나온 주체와 용어는 무엇인가?"
@@ -59,9 +67,8 @@ def load_note(
     with it, or its `summary_sentences` best summary sentences when that is given.
     Raises `storage.errors.NotFound` when no article matches.
     """
-    with Session(engine) as session:
-        article = _find(session, key)
-        return _build(session, article, summary_sentences)
+    article_id = _find(engine, key)
+    return _build(engine, read_note_rows(engine, article_id), summary_sentences)
 
 
 def note_from_store(engine: Engine, key: str | int) -> Note:
@@ -73,121 +80,78 @@ def render_stored_note(engine: Engine, key: str | int, summary_sentences: int | 
     return render_note(note, body=body)
 
 
-def _find(session: Session, key: str | int) -> m.Article:
+def _find(engine: Engine, key: str | int) -> int:
     text = str(key).strip()
-    article: m.Article | None = None
     if text.isdigit():
-        # An id past the store's integers names no article (and would overflow the driver).
-        article = session.get(m.Article, int(text)) if int(text) < 2**63 else None
+        found = find_article_id(engine, article_id=int(text))
     else:
         candidates = [text]
         with suppress(ScraperError):  # not a URL a site knows: looked up as typed
             candidates.insert(0, canonical_url(text))
-        for url in candidates:
-            article = session.execute(
-                select(m.Article).where(m.Article.url == url)
-            ).scalar_one_or_none()
-            if article is not None:
-                break
-    if article is None:
+        found = find_article_id(engine, urls=candidates)
+    if found is None:
         raise NotFound(f"no stored article for {text}")
-    return article
+    return found
 
 
 def _build(
-    session: Session, article: m.Article, summary_sentences: int | None
+    engine: Engine, rows: NoteRows, summary_sentences: int | None
 ) -> tuple[Note, tuple[BodyBlock, ...]]:
-    aid = article.id
     blocks = [
-        (b.id, b.position, BODY_KINDS[b.kind], b.text)
-        for b in session.execute(
-            select(m.ArticleBlock)
-            .where(m.ArticleBlock.article_id == aid)
-            .order_by(m.ArticleBlock.position)
-        ).scalars()
-        if b.kind in BODY_KINDS
+        (b.id, b.position, BODY_KINDS[b.kind], b.text) for b in rows.blocks if b.kind in BODY_KINDS
     ]
     block_pos = {block_id: pos for block_id, pos, _, _ in blocks}
     texts = {pos: text for _, pos, kind, text in blocks if kind == "paragraph"}
     sentence_spans = {
         s.id: _Span(block_pos[s.block_id], s.start, s.end)
-        for s in session.execute(
-            select(m.Sentence).where(m.Sentence.article_id == aid).order_by(m.Sentence.position)
-        ).scalars()
+        for s in rows.sentences
         if s.block_id in block_pos
     }
 
-    highlight_rows = session.execute(
-        select(m.Highlight.sentence_id, m.Highlight.text, m.Highlight.source)
-        .where(m.Highlight.article_id == aid)
-        .order_by(m.Highlight.rank)
-    ).all()
+    highlight_rows: Sequence[MarkedRow] = rows.highlights
     if summary_sentences is not None:
-        highlight_rows = _with_summary(session, aid, highlight_rows, summary_sentences)
+        highlight_rows = _with_summary(rows, summary_sentences)
     highlight_spans = _merge(
         _spans_preferring_note(highlight_rows, sentence_spans, texts, to_sentence_end=False),
         texts,
     )
 
-    evidence_rows = session.execute(
-        select(m.Evidence.sentence_id, m.Evidence.text, m.Evidence.source)
-        .where(m.Evidence.article_id == aid)
-        .order_by(m.Evidence.position)
-    ).all()
-    evidence = _prefer_note([(r.source, (r.sentence_id, r.text)) for r in evidence_rows])
+    evidence = _prefer_note([(r.source, (r.sentence_id, r.text)) for r in rows.evidence])
     bold_spans = _merge(
-        _spans_preferring_note(evidence_rows, sentence_spans, texts, to_sentence_end=True),
+        _spans_preferring_note(rows.evidence, sentence_spans, texts, to_sentence_end=True),
         texts,
     )
 
-    subheadings = session.execute(
-        select(m.ArticleSubheading.text)
-        .where(m.ArticleSubheading.article_id == aid)
-        .order_by(m.ArticleSubheading.position)
-    ).scalars()
-    research = _stored_research(session, aid)
-    if not research and article.parser != NOTE_PARSER:
-        research = _auto_research(session, aid)
+    research = tuple(Research(r.question, _tree(None, _children(r.items))) for r in rows.research)
+    if not research and rows.parser != NOTE_PARSER:
+        research = _auto_research(engine, rows.article_id)
 
     body = tuple(
         BodyBlock("heading" if k == "heading" else "paragraph", t) for _, _, k, t in blocks
     )
     note = Note(
-        title=article.title,
-        subheadings=tuple(subheadings),
-        source=NoteLink(article.title, article.press.name if article.press else None, article.url),
+        title=rows.title,
+        subheadings=rows.subheadings,
+        source=NoteLink(rows.title, rows.press, rows.url),
         body_paragraphs=tuple(b.text for b in body if b.kind == "paragraph"),
         body_headings=tuple(b.text for b in body if b.kind == "heading"),
         highlights=tuple(texts[s.block][s.start : s.end] for s in highlight_spans),
         bold=tuple(texts[s.block][s.start : s.end] for s in bold_spans),
-        glossary=_glossary(session, aid),
+        glossary=rows.glossary,
         evidence=tuple(text for _, text in evidence),
         research=research,
-        related_links=_related(session, aid),
+        related_links=_related(rows.related),
     )
     return note, body
 
 
-def _with_summary(session: Session, aid: int, rows: Sequence[Any], n: int) -> list[Any]:
-    """`rows` with the computed highlights replaced by the article's n best summary
+def _with_summary(rows: NoteRows, n: int) -> list[MarkedRow]:
+    """The highlights with the computed ones replaced by the article's n best summary
     sentences (by `sentences.summary_rank`); as they are when no ranks are stored."""
-    ranked = session.execute(
-        select(m.Sentence.id.label("sentence_id"), m.Sentence.text)
-        .where(m.Sentence.article_id == aid, m.Sentence.summary_rank.is_not(None))
-        .order_by(m.Sentence.summary_rank)
-    ).all()
-    if not ranked:
-        return list(rows)
-    noted = [r for r in rows if r.source == NOTE_PARSER]
-    best = [_Row(r.sentence_id, r.text, "summary") for r in ranked[:n]]
-    return [*noted, *best]
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    sentence_id: int | None
-    text: str
-    source: str
+    if not rows.summary_ranked:
+        return list(rows.highlights)
+    noted = [r for r in rows.highlights if r.source == NOTE_PARSER]
+    return [*noted, *rows.summary_ranked[:n]]
 
 
 def _prefer_note(rows: list[tuple[str, tuple[int | None, str]]]) -> list[tuple[int | None, str]]:
@@ -197,7 +161,7 @@ def _prefer_note(rows: list[tuple[str, tuple[int | None, str]]]) -> list[tuple[i
 
 
 def _spans_preferring_note(
-    rows: Sequence[Any],
+    rows: Sequence[MarkedRow],
     sentence_spans: dict[int, _Span],
     texts: dict[int, str],
     *,
@@ -263,41 +227,11 @@ def _merge(spans: list[_Span], texts: dict[int, str]) -> list[_Span]:
     return out
 
 
-def _glossary(session: Session, article_id: int) -> dict[str, tuple[str, ...]]:
-    rows = session.execute(
-        select(m.GlossaryTerm.id, m.GlossaryTerm.term)
-        .join(m.ArticleGlossary, m.ArticleGlossary.term_id == m.GlossaryTerm.id)
-        .where(m.ArticleGlossary.article_id == article_id)
-        .order_by(m.GlossaryTerm.id)
-    ).all()
-    glossary: dict[str, tuple[str, ...]] = {}
-    for term_id, term in rows:
-        glossary[term] = tuple(
-            session.execute(
-                select(m.GlossaryDefinition.text)
-                .where(m.GlossaryDefinition.term_id == term_id)
-                .order_by(m.GlossaryDefinition.position, m.GlossaryDefinition.id)
-            ).scalars()
-        )
-    return glossary
-
-
-def _stored_research(session: Session, article_id: int) -> tuple[Research, ...]:
-    out: list[Research] = []
-    for qid, question in session.execute(
-        select(m.ResearchQuestion.id, m.ResearchQuestion.question)
-        .where(m.ResearchQuestion.article_id == article_id)
-        .order_by(m.ResearchQuestion.position)
-    ).all():
-        kids: dict[int | None, list[tuple[int, str]]] = {}
-        for item in session.execute(
-            select(m.ResearchItem.id, m.ResearchItem.parent_id, m.ResearchItem.text)
-            .where(m.ResearchItem.question_id == qid)
-            .order_by(m.ResearchItem.position)
-        ):
-            kids.setdefault(item.parent_id, []).append((item.id, item.text))
-        out.append(Research(question, _tree(None, kids)))
-    return tuple(out)
+def _children(items: Sequence[ResearchItemRow]) -> dict[int | None, list[tuple[int, str]]]:
+    kids: dict[int | None, list[tuple[int, str]]] = {}
+    for item in items:
+        kids.setdefault(item.parent_id, []).append((item.id, item.text))
+    return kids
 
 
 def _tree(
@@ -306,18 +240,16 @@ def _tree(
     return tuple(ResearchNode(text, _tree(i, kids)) for i, text in kids.get(parent, []))
 
 
-def _auto_research(session: Session, article_id: int) -> tuple[Research, ...]:
+def _auto_research(engine: Engine, article_id: int) -> tuple[Research, ...]:
     """Figures to check (grouped by kind, a conversion beside its amount) and main entities."""
-    figures = session.execute(
-        select(m.Figure, m.Sentence.text)
-        .join(m.Sentence, m.Sentence.id == m.Figure.sentence_id)
-        .where(m.Figure.article_id == article_id)
-        .order_by(m.Sentence.position, m.Figure.position)
-    ).all()
-    conversions = {f.converts_id: f for f, _ in figures if f.converts_id is not None}
+    material = read_research_material(
+        engine, article_id, changes=MAX_RESEARCH_FIGURES, keywords=MAX_RESEARCH_ENTITIES
+    )
+    figures = material.figures
+    conversions = {f.converts_id: f for f in figures if f.converts_id is not None}
     groups: dict[str, list[ResearchNode]] = {}
     shown = 0
-    for figure, sentence in figures:
+    for figure in figures:
         if figure.converts_id is not None or figure.kind not in FIGURE_GROUPS:
             continue
         if shown == MAX_RESEARCH_FIGURES:
@@ -327,10 +259,10 @@ def _auto_research(session: Session, article_id: int) -> tuple[Research, ...]:
         if converted is not None:
             label = f"{figure.text} = {converted.text}"
         groups.setdefault(FIGURE_GROUPS[figure.kind], []).append(
-            ResearchNode(label, (ResearchNode(sentence),))
+            ResearchNode(label, (ResearchNode(figure.sentence),))
         )
         shown += 1
-    changed = _changed_elsewhere(session, article_id)
+    changed = _changed_elsewhere(material.changes)
     if changed:
         groups[CHANGED_GROUP] = changed
     research: list[Research] = []
@@ -345,41 +277,27 @@ def _auto_research(session: Session, article_id: int) -> tuple[Research, ...]:
                 ),
             )
         )
-    entities = _entities(session, article_id)
+    entities = _entities(material.keywords, material.sentences)
     if entities:
         research.append(Research(ENTITIES_QUESTION, entities))
     return tuple(research)
 
 
-def _changed_elsewhere(session: Session, article_id: int) -> list[ResearchNode]:
+def _changed_elsewhere(changes: Sequence[FigureChange]) -> list[ResearchNode]:
     """Figures that related articles report differently (see storage.figure_diff)."""
     nodes: list[ResearchNode] = []
-    rows = figure_diff_rows(session.connection(), article_id=article_id, limit=MAX_RESEARCH_FIGURES)
-    for row in rows:
-        mine, other = ("1", "2") if row["article_id_1"] == article_id else ("2", "1")
-        source = " - ".join(x for x in (row[f"title_{other}"], row[f"press_{other}"]) if x)
+    for c in changes:
+        source = " - ".join(x for x in (c.other_title, c.other_press) if x)
         nodes.append(
             ResearchNode(
-                f"{row['quantity']}: {row[f'figure_{mine}']} ↔ {row[f'figure_{other}']}",
-                (ResearchNode(f"{row[f'sentence_{other}'] or ''} ({source})".strip()),),
+                f"{c.quantity}: {c.mine} ↔ {c.other}",
+                (ResearchNode(f"{c.other_sentence or ''} ({source})".strip()),),
             )
         )
     return nodes
 
 
-def _entities(session: Session, article_id: int) -> tuple[ResearchNode, ...]:
-    terms = session.execute(
-        select(m.Keyword.term)
-        .where(m.Keyword.article_id == article_id)
-        .order_by(m.Keyword.rank)
-        .limit(MAX_RESEARCH_ENTITIES)
-    ).scalars()
-    sentences = session.execute(
-        select(m.Sentence.text)
-        .where(m.Sentence.article_id == article_id)
-        .order_by(m.Sentence.position)
-    ).scalars()
-    texts: Sequence[str] = list(sentences)
+def _entities(terms: Sequence[str], texts: Sequence[str]) -> tuple[ResearchNode, ...]:
     nodes: list[ResearchNode] = []
     for term in terms:
         first = next((t for t in texts if term in t), None)
@@ -387,12 +305,7 @@ def _entities(session: Session, article_id: int) -> tuple[ResearchNode, ...]:
     return tuple(nodes)
 
 
-def _related(session: Session, article_id: int) -> tuple[NoteLink, ...]:
-    rows = session.execute(
-        select(m.RelatedLink.url, m.RelatedLink.title, m.RelatedLink.press, m.RelatedLink.source)
-        .where(m.RelatedLink.article_id == article_id)
-        .order_by(m.RelatedLink.position)
-    ).all()
+def _related(rows: Sequence[RelatedRow]) -> tuple[NoteLink, ...]:
     seen: set[str] = set()
     links: list[NoteLink] = []
     # the note-taker's links first, then the page's own

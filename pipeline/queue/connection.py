@@ -25,9 +25,9 @@ def require_distributed(command: str) -> None:
 
 def require_postgres(url: str, command: str) -> None:
     """Refuse anything but PostgreSQL: the queue lives in the store's database."""
-    from sqlalchemy.engine import make_url
+    from storage.db import backend_name
 
-    if make_url(url).get_backend_name() != "postgresql":
+    if backend_name(url) != "postgresql":
         raise NeedsPostgres(
             f"`newsnote {command}` needs a PostgreSQL database (the queue lives beside the "
             "store); pass --db postgresql://… or set NEWSNOTE_DATABASE_URL"
@@ -37,19 +37,10 @@ def require_postgres(url: str, command: str) -> None:
 def libpq_conninfo(url: str) -> str:
     """`postgresql+psycopg://u:p@h:5432/db?sslmode=require` -> `user=u password=p host=h …`."""
     from psycopg.conninfo import make_conninfo
-    from sqlalchemy.engine import make_url
 
-    parsed = make_url(url)
-    params: dict[str, str | int | None] = {
-        "host": parsed.host,
-        "port": parsed.port,
-        "dbname": parsed.database,
-        "user": parsed.username,
-        "password": parsed.password,
-    }
-    for key, value in parsed.query.items():
-        params[key] = str(value[-1] if isinstance(value, tuple) else value)
-    return make_conninfo("", **{k: v for k, v in params.items() if v is not None})
+    from storage.db import connection_params
+
+    return make_conninfo("", **connection_params(url))
 
 
 # procrastinate's own pool per process: a worker needs one connection to listen, one to

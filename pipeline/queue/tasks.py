@@ -9,22 +9,31 @@ What a task needs at run time (settings, engine, host slots, …) comes through 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
+import psycopg
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Status
 from procrastinate.types import JSONValue
 from sqlalchemy import Engine
 
+from pipeline.ingest import ingest_page
 from pipeline.queue.politeness import HostBusy, HostSlots
-from pipeline.queue.records import Outcome, record
 from pipeline.queue.retry import FetchRetry
 from pipeline.settings import Settings
+from scrapers.discover import discover, source_urls
 from scrapers.errors import ScraperError
+from scrapers.fetch import FEED_TYPES, HTML_TYPES
 from scrapers.politeness import host_key
+from storage.db import in_chunks
+from storage.runs import record_url_outcome, stored_article_urls
 
 if TYPE_CHECKING:
     from scrapers.fetch import Fetcher
@@ -69,8 +78,6 @@ def runtime_of(context: JobContext) -> WorkerRuntime:
 @app.task(name="newsnote.ingest_url", queue=INGEST_QUEUE, pass_context=True, retry=fetch_retry)
 async def ingest_url(context: JobContext, url: str) -> str:
     """Fetch `url` politely (a cluster-wide slot of its host), then parse, analyse, store."""
-    from pipeline.ingest import refresh_page
-
     rt = runtime_of(context)
     attempts = context.job.attempts + 1
     started = time.monotonic()
@@ -93,30 +100,34 @@ async def ingest_url(context: JobContext, url: str) -> str:
         finally:
             rt.slots.release_later(host, slot)
         # parsing and analysis are CPU work: a thread, so the loop keeps serving other jobs
-        saved = await asyncio.to_thread(refresh_page, rt.engine, page, rt.settings)
+        result = await asyncio.to_thread(ingest_page, rt.engine, page, rt.settings)
     except ScraperError as exc:
         if not fetch_retry.will_retry(exc, context.job.attempts):
-            outcome = Outcome(
+            await asyncio.to_thread(
+                record_url_outcome,
+                rt.engine,
+                rt.run_id,
                 url,
                 "failed",
-                attempts,
+                attempts=attempts,
                 error_kind=type(exc).__name__,
                 error=str(exc),
                 fetch_ms=fetch_ms,
                 total_ms=round((time.monotonic() - started) * 1000),
             )
-            await asyncio.to_thread(record, rt.engine, rt.run_id, outcome)
         raise
-    status = str(saved.status)
-    outcome = Outcome(
+    status = result.save.status
+    await asyncio.to_thread(
+        record_url_outcome,
+        rt.engine,
+        rt.run_id,
         url,
         status,
-        attempts,
-        article_id=saved.article_id,
+        attempts=attempts,
+        article_id=result.save.article_id,
         fetch_ms=fetch_ms,
         total_ms=round((time.monotonic() - started) * 1000),
     )
-    await asyncio.to_thread(record, rt.engine, rt.run_id, outcome)
     return status
 
 
@@ -126,12 +137,6 @@ async def ingest_url(context: JobContext, url: str) -> str:
 async def discover_source(context: JobContext, source: str, since: str | None = None) -> int:
     """Fetch a source's list pages or feeds (politely), queue the article URLs not stored
     yet; returns how many were queued. A list page that fails is retried with the job."""
-    from datetime import date
-
-    from pipeline.queue.enqueue import defer_urls, drop_stored
-    from scrapers.discover import discover, source_urls
-    from scrapers.fetch import FEED_TYPES, HTML_TYPES
-
     rt = runtime_of(context)
     since_day = date.fromisoformat(since) if since else None
     found: list[str] = []
@@ -143,7 +148,8 @@ async def discover_source(context: JobContext, source: str, since: str | None = 
         finally:
             rt.slots.release_later(host, slot)
         found.extend(discover(page, since=since_day))
-    fresh = await asyncio.to_thread(drop_stored, rt.engine, found)
+    stored = await asyncio.to_thread(stored_article_urls, rt.engine, found)
+    fresh = [u for u in found if u not in stored]
     counts = await defer_urls(context.app, rt.slots.conninfo, fresh)
     return counts.queued
 
@@ -151,8 +157,6 @@ async def discover_source(context: JobContext, source: str, since: str | None = 
 @app.task(name="newsnote.scheduled_discovery", queue=DISCOVER_QUEUE, pass_context=True)
 async def scheduled_discovery(context: JobContext, timestamp: int, sources: list[str]) -> int:
     """The periodic batch: one discovery job per configured source (so no cron is needed)."""
-    from pipeline.queue.enqueue import defer_sources
-
     return await defer_sources(context.app, sources)
 
 
@@ -190,9 +194,78 @@ async def remove_old_maintenance_jobs(context: JobContext, timestamp: int) -> No
 def schedule_discovery(sources: list[str], cron: str) -> None:
     """Register the periodic discovery of `sources` (every worker with the same sources and
     cron registers the same periodic job; PostgreSQL defers it once per tick)."""
-    import hashlib
-
     key = hashlib.sha256("\n".join([cron, *sorted(sources)]).encode()).hexdigest()[:12]
     app.periodic(
         cron=cron, periodic_id=key, task_kwargs={"sources": list[JSONValue](sorted(sources))}
     )(scheduled_discovery)
+
+
+# --- putting jobs on the queue ----------------------------------------------------------
+# A URL is queued only when no job for it is waiting or running: enqueuers take a
+# transaction-level advisory lock, look for pending jobs of those URLs and insert the rest in
+# the same transaction, so two enqueuers (or discovery jobs) never queue a URL twice.
+# procrastinate's own `queueing_lock` is not used: it only covers waiting jobs, and a running
+# job whose retry meets a newer waiting job with the same lock cannot be put back (unique
+# violation), which would leave it stuck. URLs are interleaved by host so that workers
+# taking jobs in order spread over hosts.
+
+ENQUEUE_LOCK_KEY = 7432003  # beside Alembic's 7432001 and the queue schema's 7432002
+PENDING_SQL = (
+    "SELECT args->>'url' FROM procrastinate_jobs WHERE task_name = %s "
+    "AND status IN ('todo', 'doing') AND args->>'url' = ANY(%s)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EnqueueCounts:
+    queued: int = 0
+    already_queued: int = 0  # a job for the URL was already waiting or running
+    duplicates: int = 0  # the same URL twice in the input
+
+
+def interleave_by_host(urls: Iterable[str]) -> tuple[list[str], int]:
+    """Unique URLs, round-robin over their hosts; and how many duplicates were dropped."""
+    by_host: OrderedDict[str, list[str]] = OrderedDict()
+    seen: set[str] = set()
+    duplicates = 0
+    for url in urls:
+        if url in seen:
+            duplicates += 1
+            continue
+        seen.add(url)
+        by_host.setdefault(host_key(url), []).append(url)
+    out: list[str] = []
+    queues = list(by_host.values())
+    for i in range(max((len(q) for q in queues), default=0)):
+        out.extend(q[i] for q in queues if i < len(q))
+    return out, duplicates
+
+
+async def defer_urls(app: App, conninfo: str, urls: Iterable[str]) -> EnqueueCounts:
+    """Queue an ingest job per URL not already pending."""
+    ordered, duplicates = interleave_by_host(u.strip() for u in urls if u.strip())
+    queued = already = 0
+    async with await psycopg.AsyncConnection.connect(conninfo) as conn:
+        # one transaction per IN-list's worth of URLs (the lookup of pending jobs is one list)
+        for chunk in in_chunks(ordered):
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENQUEUE_LOCK_KEY,))
+                cur = await conn.execute(PENDING_SQL, (ingest_url.name, chunk))
+                pending = {str(row[0]) for row in await cur.fetchall()}
+                jobs = [
+                    ingest_url.configure(task_kwargs={"url": url}).job
+                    for url in chunk
+                    if url not in pending
+                ]
+                if jobs:
+                    await app.job_manager.batch_defer_jobs_async(jobs, connection=conn)
+            queued += len(jobs)
+            already += len(pending)
+    return EnqueueCounts(queued, already, duplicates)
+
+
+async def defer_sources(app: App, sources: Sequence[str], since: str | None = None) -> int:
+    """Queue a discovery job per source."""
+    for source in sources:
+        await discover_source.defer_async(source=source, since=since)
+    return len(sources)

@@ -21,18 +21,19 @@ from sqlalchemy.orm import Session
 
 from pipeline.cli.app import cli
 from pipeline.errors import InputError
-from pipeline.ingest import (
-    count_articles,
-    ingest_target,
-    keyword_doc_freq,
-    known_glossary_terms,
-    store_page,
-)
+from pipeline.ingest import ingest_page, ingest_target
 from pipeline.model import Keyword
 from pipeline.settings import Settings
 from scrapers.errors import FetchError, NotAnArticle
 from scrapers.files import page_from_file
 from storage import models as m
+from storage.corpus import (
+    CorpusView,
+    corpus_view,
+    count_articles,
+    keyword_doc_freq,
+    known_glossary_terms,
+)
 from storage.save import save_article
 from tests import factories
 from tests.conftest import FIXTURES, REPO
@@ -255,21 +256,16 @@ def test_glossary_terms_from_notes_are_linked_when_mentioned(engine: Engine) -> 
     assert "VC" not in known_glossary_terms(engine)
 
 
-def test_store_page_with_another_analyzer(engine: Engine) -> None:
-    from pipeline.analysis import analyze
-    from pipeline.model import Analysis
-    from scrapers.model import Article
-
-    seen: dict[str, object] = {}
-
-    def analyzer(article: Article, **kwargs: object) -> Analysis:
-        seen.update(kwargs)
-        return analyze(article, summary_sentences=1)
-
-    result = store_page(engine, page_from_file(PAGE), settings_for(engine), analyzer=analyzer)
-    assert len(result.analysis.summary) == 1
-    assert seen["n_docs"] == 0
-    assert seen["summary_sentences"] == 3
+def test_analysis_gets_the_store_counts_as_plain_values(engine: Engine) -> None:
+    settings = settings_for(engine)
+    first = ingest_page(engine, page_from_file(PAGE), settings)
+    assert first.analysis is not None
+    terms = [k.term for k in first.analysis.keywords]
+    # the article itself is left out of what its own analysis sees
+    assert corpus_view(engine, url=PAGE_URL, terms=terms) == CorpusView(0, {}, ())
+    elsewhere = corpus_view(engine, url="https://example.com/other", terms=terms)
+    assert elsewhere.n_docs == 1
+    assert elsewhere.doc_freq == dict.fromkeys(terms, 1)
 
 
 # --- http(s) against a real server on 127.0.0.1 ------------------------------------------

@@ -1,4 +1,5 @@
-"""Batch refreshes skip analysis (the slow step) for articles that did not change."""
+"""The one ingest path over many pages, and its skipping of analysis (the slow step) for
+articles that did not change."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-import pipeline.analysis
-from pipeline.ingest import refresh_page, store_page
+import pipeline.ingest
+from pipeline.ingest import ingest_page
 from pipeline.settings import Settings
 from scrapers.files import page_from_file
 from storage import models as m
@@ -34,36 +35,37 @@ def test_unchanged_page_is_not_analysed_again(
 ) -> None:
     settings = Settings(database_url=db_url)
     page = page_from_file(EXAMPLE)
-    first = store_page(engine, page, settings)
+    first = ingest_page(engine, page, settings)
 
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("analysis ran for an unchanged article")
 
-    monkeypatch.setattr(pipeline.analysis, "analyze", must_not_run)
-    again = refresh_page(engine, page, settings)
-    assert again.status == "unchanged"
-    assert again.article_id == first.save.article_id
+    monkeypatch.setattr(pipeline.ingest, "begin_analysis", must_not_run)
+    again = ingest_page(engine, page, settings)
+    assert again.save.status == "unchanged"
+    assert again.save.article_id == first.save.article_id
+    assert again.analysis is None
 
 
 def test_changed_page_is_analysed_and_replaced(engine: Engine, db_url: str, tmp_path: Path) -> None:
     settings = Settings(database_url=db_url)
     page = page_from_file(EXAMPLE)
-    store_page(engine, page, settings)
+    ingest_page(engine, page, settings)
     edited = EXAMPLE.read_text(encoding="utf-8").replace("역대 최대다", "역대 두 번째다")
     assert edited != EXAMPLE.read_text(encoding="utf-8")
     changed_page = dataclasses.replace(page, text=edited, content=edited.encode())
-    result = refresh_page(engine, changed_page, settings)
-    assert result.status == "changed"
+    result = ingest_page(engine, changed_page, settings)
+    assert result.save.status == "changed"
     with Session(engine) as s:
         body = s.execute(select(m.Article.body_text)).scalar_one()
         assert "역대 두 번째다" in body
         assert s.execute(select(func.count()).select_from(m.Article)).scalar_one() == 1
 
 
-def test_store_pages_keeps_order_and_reports_each_failure_in_place(
+def test_ingest_pages_keeps_order_and_reports_each_failure_in_place(
     engine: Engine, db_url: str
 ) -> None:
-    from pipeline.ingest import store_pages
+    from pipeline.ingest import ingest_pages
     from scrapers.errors import ScraperError
 
     settings = Settings(database_url=db_url)
@@ -76,7 +78,7 @@ def test_store_pages_keeps_order_and_reports_each_failure_in_place(
         ("not-an-article", empty),
         ("b", second),
     ]
-    results = list(store_pages(engine, items, settings))
+    results = list(ingest_pages(engine, items, settings))
     assert [key for key, _ in results] == ["a", "load-failed", "not-an-article", "b"]
     kinds = {key: type(result).__name__ for key, result in results}
     assert kinds["a"] == kinds["b"] == "IngestResult"
@@ -86,22 +88,23 @@ def test_store_pages_keeps_order_and_reports_each_failure_in_place(
         assert s.execute(select(func.count()).select_from(m.Article)).scalar_one() == 2
 
 
-def test_store_pages_gives_each_article_its_own_sentences_and_summary(
+def test_ingest_pages_gives_each_article_its_own_sentences_and_summary(
     engine: Engine, db_url: str
 ) -> None:
     """Kiwi tokenises the next articles ahead while one is finished: no article may get
     another's tokens, so each comes out as it does analysed alone."""
     from pipeline.analysis import analyze
-    from pipeline.ingest import IngestResult, store_pages
+    from pipeline.ingest import IngestResult, ingest_pages
     from scrapers.parse import parse_page
 
     pages = [(str(path), page_from_file(path)) for path in ARTICLE_PAGES]
-    results = list(store_pages(engine, pages, Settings(database_url=db_url), ahead=2))
+    results = list(ingest_pages(engine, pages, Settings(database_url=db_url), ahead=2))
     assert len(results) == len(pages) >= 4
     for (key, page), (result_key, result) in zip(pages, results, strict=True):
         assert result_key == key
         assert isinstance(result, IngestResult), (key, result)
         alone = analyze(parse_page(page))
+        assert result.analysis is not None
         assert result.analysis.sentences == alone.sentences, key
         assert result.analysis.summary == alone.summary, key
 
@@ -115,13 +118,13 @@ def test_reparse_analyses_only_what_changed_and_keeps_each_article_its_own(
     from sqlalchemy import update
 
     from pipeline.batch import reparse_stored
-    from pipeline.ingest import IngestResult, store_pages
+    from pipeline.ingest import IngestResult, ingest_pages
 
     paths = ARTICLE_PAGES[:4]
     settings = Settings(database_url=db_url)
     stored = [
         result
-        for _, result in store_pages(engine, [(p, page_from_file(p)) for p in paths], settings)
+        for _, result in ingest_pages(engine, [(p, page_from_file(p)) for p in paths], settings)
     ]
     assert all(isinstance(r, IngestResult) for r in stored)
     outdated = {r.save.article_id: r for r in stored[::2] if isinstance(r, IngestResult)}
@@ -147,6 +150,7 @@ def test_reparse_analyses_only_what_changed_and_keeps_each_article_its_own(
                 .order_by(m.Sentence.position)
             ).scalars()
             assert revision == 2
+            assert before.analysis is not None
             assert list(texts) == [sentence.text for sentence in before.analysis.sentences]
 
 

@@ -181,7 +181,7 @@ def test_a_worker_given_sources_discovers_on_schedule_and_queues_only_new_articl
 ) -> None:
     from datetime import UTC, datetime
 
-    from pipeline.ingest import store_page
+    from pipeline.ingest import ingest_page
     from pipeline.queue import schema
     from pipeline.settings import Settings
     from scrapers.model import Page
@@ -193,7 +193,7 @@ def test_a_worker_given_sources_discovers_on_schedule_and_queues_only_new_articl
     # the first is already stored: discovery must not queue it again
     body = render_article("001", "0000000101")
     engine = make_engine(pg_url)
-    store_page(
+    ingest_page(
         engine,
         Page(
             url=on_list[0],

@@ -137,8 +137,7 @@ def test_validators_come_from_the_stored_raw_page(engine: Engine) -> None:
         charset="utf-8",
         fetched_at=datetime.now(UTC),
     )
-    with Session(engine) as s, s.begin():
-        save_raw_page(s, page)
+    save_raw_page(engine, page)
     found = runs.validators_for(engine, ["https://example.com/a", "https://example.com/b"])
     assert found == {
         "https://example.com/a": runs.Validators('"abc"', "Wed, 01 May 2024 12:00:00 GMT")
