@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from pipeline.errors import InputError
 from pipeline.model import Analysis
 from pipeline.settings import Settings, fetch_config_for
+from pipeline.stories.assign import assign_story
 from storage import models as m
 from storage.db import for_reads, param_mark, placeholders
 from storage.save import SaveResult, save_article
@@ -139,6 +140,7 @@ def store_article(
 ) -> IngestResult:
     analysis = analyse_against_store(engine, article, settings, analyzer=analyzer)
     save = save_article(engine, article, analysis, page=page)
+    assign_story(engine, save, settings)
     return IngestResult(article, analysis, save)
 
 
@@ -239,6 +241,7 @@ def _ingest_ahead(
             split = item.split.result()
             analysis = analyse_against_store(engine, article, settings, split=split)
             saved = save_article(engine, article, analysis, page=item.page)
+            assign_story(engine, saved, settings)
         except USER_ERRORS as exc:
             return key, exc
         return key, IngestResult(article, analysis, saved)

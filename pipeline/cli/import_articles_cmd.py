@@ -435,6 +435,7 @@ def store_records(
     from pipeline.analysis.sentences import SplitInProgress
     from pipeline.errors import USER_ERRORS
     from pipeline.ingest import analyse_against_store
+    from pipeline.stories.assign import assign_story
     from storage.save import save_article
 
     def finish(record: Record, item: SplitInProgress | SaveResult | str) -> Outcome:
@@ -443,7 +444,9 @@ def store_records(
         try:
             split = item.result()
             analysis = analyse_against_store(engine, item.article, settings, split=split)
-            return record, save_article(engine, item.article, analysis)
+            saved = save_article(engine, item.article, analysis)
+            assign_story(engine, saved, settings)
+            return record, saved
         except USER_ERRORS as exc:
             return record, str(exc)
 
