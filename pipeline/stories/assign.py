@@ -37,9 +37,13 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class StoryParams:
     window: timedelta = timedelta(hours=48)
-    threshold: float = 0.30  # a story's score needed to join it
+    threshold: float = 0.25  # a story's score needed to join it
     wire: float = 0.80  # a member this close is a copy of the same text: always join
-    decay: float = 0.30  # share of the score lost between 0 h and a whole window apart
+    # Share of the score lost with time apart, growing until `decay_hours`: the labelled
+    # pairs of one topic but another event are mostly a day apart (a column's next issue,
+    # the next day's market report), those of one event mostly hours apart.
+    decay: float = 0.7
+    decay_hours: float = 24.0
     centroid_weight: float = 0.5  # the mean over a story's members against its best member
     rare_terms: int = 12  # terms looked up in the index
     candidates: int = 40  # articles the lookup returns
@@ -142,13 +146,13 @@ def _best_story(
     by_story: dict[int, list[Member]] = {}
     for mem in members:
         by_story.setdefault(mem.story_id, []).append(mem)
-    window_s = params.window.total_seconds()
+    decay_s = params.decay_hours * 3600
     best: tuple[float, int] | None = None
     for story_id, group in sorted(by_story.items()):
         sims = [_dot(unit, mem.terms) for mem in group]
         top, mean = max(sims), sum(sims) / len(sims)
         apart = min(abs((doc.at - mem.at).total_seconds()) for mem in group)
-        decay = 1.0 - params.decay * min(apart / window_s, 1.0)
+        decay = 1.0 - params.decay * min(apart / decay_s, 1.0)
         score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
         if top >= params.wire:  # a copy of a member's text is that member's story
             score = max(score, top)

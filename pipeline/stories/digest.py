@@ -152,7 +152,7 @@ def summarise(candidates: Sequence[SummaryCandidate], n: int = SUMMARY_SENTENCES
             if usable[j].article_id != c.article_id and _jaccard(grams[i], grams[j]) >= AGREE
         }
         support = len(supporting) / (len(articles) - 1) if len(articles) > 1 else 0.0
-        scored.append((1.0 / c.rank + support, -c.rank, -c.article_id, i))
+        scored.append((1.0 / c.rank + 0.5 * support, -c.rank, -c.article_id, i))
     chosen: list[int] = []
     for *_, i in sorted(scored, reverse=True):
         if all(_jaccard(grams[i], grams[j]) < SIMILAR for j in chosen):
