@@ -37,14 +37,17 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class StoryParams:
     window: timedelta = timedelta(hours=48)
-    threshold: float = 0.25  # a story's score needed to join it
+    threshold: float = 0.20  # a story's score needed to join it
     wire: float = 0.80  # a member this close is a copy of the same text: always join
     # Share of the score lost with time apart, growing until `decay_hours`: the labelled
     # pairs of one topic but another event are mostly a day apart (a column's next issue,
     # the next day's market report), those of one event mostly hours apart.
     decay: float = 0.7
     decay_hours: float = 24.0
-    centroid_weight: float = 0.5  # the mean over a story's members against its best member
+    # The mean over a story's members against its best member: on `tune`, the mean alone
+    # (average linkage) kept one-topic stories apart best; the best member still decides
+    # wire copies (`wire`).
+    centroid_weight: float = 1.0
     rare_terms: int = 12  # terms looked up in the index
     candidates: int = 40  # articles the lookup returns
     per_story: int = 60  # members of a candidate story compared
