@@ -376,4 +376,4 @@ def story_map(engine: Engine) -> dict[int, int]:
     """Every assigned article's story: {article id: story id}."""
     with engine.connect() as conn:
         rows = conn.execute(select(m.StoryArticle.article_id, m.StoryArticle.story_id))
-        return {int(aid): int(sid) for aid, sid in rows.tuples()}
+        return {int(aid): int(sid) for aid, sid in rows}
