@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from storage import models as m
+from storage.db import for_reads
 from storage.models import utcnow
 
 # Any fixed 64-bit key: every assignment on one PostgreSQL database takes this lock.
@@ -65,7 +66,7 @@ def load_docs(
     """The `StoryDoc` of each article (in the order given; missing ids are left out):
     the first `lead` sentences and the `keywords` best keywords."""
     found: dict[int, StoryDoc] = {}
-    with engine.connect() as conn:
+    with for_reads(engine).connect() as conn:
         for i in range(0, len(article_ids), IN_BATCH):
             found.update(_docs(conn, article_ids[i : i + IN_BATCH], lead, keywords))
     return [found[i] for i in article_ids if i in found]
@@ -125,7 +126,7 @@ def _docs(conn: Connection, ids: Sequence[int], lead: int, keywords: int) -> dic
 
 def story_of(engine: Engine, article_id: int) -> int | None:
     """The story `article_id` is in, if any."""
-    with engine.connect() as conn:
+    with for_reads(engine).connect() as conn:
         return conn.execute(
             select(m.StoryArticle.story_id).where(m.StoryArticle.article_id == article_id)
         ).scalar_one_or_none()
@@ -137,7 +138,7 @@ def articles_since(engine: Engine, since: datetime | None) -> list[int]:
     query = select(m.Article.id).order_by(_article_at, m.Article.id)
     if since is not None:
         query = query.where(_article_at >= since)
-    with engine.connect() as conn:
+    with for_reads(engine).connect() as conn:
         return list(conn.execute(query).scalars())
 
 
@@ -361,7 +362,7 @@ def story_transaction(engine: Engine) -> Iterator[StoryTransaction]:
 def story_sizes(engine: Engine, story_ids: Sequence[int]) -> dict[int, int]:
     """Presses per story."""
     out: dict[int, int] = {}
-    with engine.connect() as conn:
+    with for_reads(engine).connect() as conn:
         for i in range(0, len(story_ids), IN_BATCH):
             rows = conn.execute(
                 select(m.Story.id, m.Story.presses).where(
@@ -374,6 +375,6 @@ def story_sizes(engine: Engine, story_ids: Sequence[int]) -> dict[int, int]:
 
 def story_map(engine: Engine) -> dict[int, int]:
     """Every assigned article's story: {article id: story id}."""
-    with engine.connect() as conn:
+    with for_reads(engine).connect() as conn:
         rows = conn.execute(select(m.StoryArticle.article_id, m.StoryArticle.story_id))
         return {int(aid): int(sid) for aid, sid in rows}

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, exists, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, exists, inspect, select
 from sqlalchemy.orm import aliased
 
 from storage import models as m
+from storage.errors import StorageError
 
 IN_BATCH = 500
 SUMMARY_CANDIDATES = 5  # best summary sentences of each article a story summary draws on
@@ -126,6 +127,11 @@ def list_stories(engine: Engine, *, limit: int | None = None, **filters: Any) ->
     if limit:
         query = query.limit(limit)
     with engine.connect() as conn:
+        if not inspect(conn).has_table(m.Story.__tablename__):
+            raise StorageError(
+                "this store has no stories yet (made by an older version): run "
+                "`newsnote db upgrade`, then `newsnote stories rebuild`"
+            )
         return [StoryRow(*row) for row in conn.execute(query)]
 
 

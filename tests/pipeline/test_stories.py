@@ -283,3 +283,21 @@ def test_two_workers_saving_one_new_story_at_once_make_one_story(pg_url: str) ->
         story = stories_of(pg_url)
         assert story[RESULTS] == story[RETOLD]
     engine.dispose()
+
+
+def test_a_store_from_before_stories_says_what_to_run(tmp_path: Path) -> None:
+    from storage.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0006")
+    result = newsnote("digest", "--db", url)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "newsnote: error: this store has no stories yet (made by an older version): run "
+        "`newsnote db upgrade`, then `newsnote stories rebuild`"
+    ]
+    rebuilt = newsnote("stories", "rebuild", "--db", url)  # a writing command migrates it
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.strip() == (
+        "stories: 0 articles in 0 stories, 0 of them carried by 2 or more presses"
+    )
