@@ -29,6 +29,7 @@ from pipeline.analysis import ANALYSIS_VERSION, begin_analysis, finish_analysis
 from pipeline.analysis.sentences import SplitInProgress
 from pipeline.errors import USER_ERRORS, InputError
 from pipeline.settings import Settings, fetch_config_for
+from pipeline.stories.assign import assign_story
 from scrapers.fetch import fetch_url
 from scrapers.files import page_from_file
 from scrapers.model import Article, Page
@@ -159,6 +160,7 @@ def _finish(
             saved = save_article(
                 engine, article, analysis, page=item.page, content_hash=item.content_hash
             )
+            assign_story(engine, saved, settings)
         except USER_ERRORS as exc:
             return key, exc
         item = IngestResult(article, saved, analysis)

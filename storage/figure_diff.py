@@ -11,6 +11,7 @@ reported when
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -89,10 +90,15 @@ def figure_diff_rows(
     until: datetime | None = None,
     press: str | None = None,
     article_id: int | None = None,
+    article_ids: Collection[int] | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """`figure_diff` on an open connection (e.g. inside a session's transaction)."""
-    query = union_all(_conversions(), _same_subject()).subquery()
+    """`figure_diff` on an open connection (e.g. inside a session's transaction);
+    `article_ids` keeps pairs whose two articles are both among them (a story's)."""
+    # The story's articles are filtered inside each half, so the figures index by article
+    # bounds the work to theirs rather than the store's.
+    inner = None if article_ids is None else list(article_ids)
+    query = union_all(_conversions(inner), _same_subject(inner)).subquery()
     a1, a2 = aliased(m.Article), aliased(m.Article)
     p1, p2 = aliased(m.Press), aliased(m.Press)
     s1, s2 = aliased(m.Sentence), aliased(m.Sentence)
@@ -138,6 +144,8 @@ def figure_diff_rows(
         stmt = stmt.where(or_(p1.name == press, p2.name == press))
     if article_id is not None:
         stmt = stmt.where(or_(a1.id == article_id, a2.id == article_id))
+    if article_ids is not None:
+        stmt = stmt.where(a1.id.in_(list(article_ids)), a2.id.in_(list(article_ids)))
     return [_row(dict(r._mapping)) for r in conn.execute(stmt)]
 
 
@@ -195,7 +203,7 @@ def _pair_columns(f1: Any, f2: Any) -> tuple[Any, ...]:
     )
 
 
-def _conversions() -> Select[Any]:
+def _conversions(article_ids: list[int] | None = None) -> Select[Any]:
     src1, conv1 = aliased(m.Figure), aliased(m.Figure)
     src2, conv2 = aliased(m.Figure), aliased(m.Figure)
     related, shared = _link(conv1.article_id, conv2.article_id)
@@ -226,10 +234,17 @@ def _conversions() -> Select[Any]:
             ),
         )
         .where(conv1.article_id < conv2.article_id, or_(related, shared))
+        .where(*_among(article_ids, conv1, conv2, src1, src2))
     )
 
 
-def _same_subject() -> Select[Any]:
+def _among(article_ids: list[int] | None, *figures: Any) -> list[ColumnElement[bool]]:
+    if article_ids is None:
+        return []
+    return [f.article_id.in_(article_ids) for f in figures]
+
+
+def _same_subject(article_ids: list[int] | None = None) -> Select[Any]:
     f1, f2 = aliased(m.Figure), aliased(m.Figure)
     related, shared = _link(f1.article_id, f2.article_id)
     return (
@@ -255,5 +270,6 @@ def _same_subject() -> Select[Any]:
             f1.converts_id.is_(None),
             f2.converts_id.is_(None),
             or_(related, shared),
+            *_among(article_ids, f1, f2),
         )
     )

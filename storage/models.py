@@ -376,3 +376,47 @@ class RunItem(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetch_ms: Mapped[int | None]
     total_ms: Mapped[int | None]
+
+
+# --- stories: one event told by many presses (migration 0007) --------------------------------
+
+
+class Story(Base):
+    """One event (an announcement, an incident, a data release, a match …) and the articles
+    that report it, across presses. The counts and times are kept by the assignment."""
+
+    __tablename__ = "stories"
+    id: Mapped[intpk]
+    headline: Mapped[str]  # the title of the member closest to the others
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    articles: Mapped[int]
+    presses: Mapped[int]
+    updated_at: Mapped[utc] = mapped_column(default=utcnow)
+
+
+class StoryArticle(Base):
+    """Which story an article reports (one each), and how close it was when it joined."""
+
+    __tablename__ = "story_articles"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)  # 1.0 for the article that began it
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # published (or first seen)
+
+
+class StoryTerm(Base):
+    """The terms an article is matched on, with their weight: the inverted index candidate
+    stories are found through. (term, at) keeps a lookup inside the time window, so it
+    reads the window's postings only, however large the store grows."""
+
+    __tablename__ = "story_terms"
+    __table_args__ = (Index("ix_story_terms_term_at", "term", "at"),)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Engine,
     Select,
     and_,
     case,
@@ -53,6 +54,7 @@ class ReportFilters:
     unit: str | None = None  # figure unit (KRW, %, 명, …)
     limit: int | None = None  # None: the report's default; 0: no limit
     term: str | None = None  # the positional argument of keyword-trend
+    min_presses: int | None = None  # stories: carried by at least this many presses
 
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -314,6 +316,28 @@ def runs_query(f: ReportFilters, dialect: str) -> AnySelect:
     return _limited(q, f, REPORTS["runs"].default_limit)
 
 
+def stories_report_query(f: ReportFilters, dialect: str) -> AnySelect:
+    from storage.story_reads import stories_query
+
+    q = stories_query(
+        since=kst_start(f.since) if f.since else None,
+        until=kst_start(f.until + timedelta(days=1)) if f.until else None,
+        press=f.press,
+        keyword=f.keyword,
+        min_presses=f.min_presses,
+    )
+    s = q.selected_columns
+    q = q.with_only_columns(
+        s.id.label("story_id"),
+        s.first_at.label("first_kst"),
+        s.last_at.label("last_kst"),
+        s.presses,
+        s.articles,
+        s.headline,
+    )
+    return _limited(q, f, REPORTS["stories"].default_limit)
+
+
 def run_figure_diff(url: str, f: ReportFilters) -> QueryRows:
     """Delegates to storage.figure_diff (one quantity told differently by related articles)."""
     try:
@@ -453,6 +477,15 @@ REPORTS: dict[str, Report] = {
             build=runs_query,
         ),
         Report(
+            "stories",
+            "Stories (one event across presses) with an article in the period, most presses "
+            "first: first and last article (KST), presses, articles, headline; --press and "
+            "--keyword match any of its articles.",
+            (*COMMON, "min_presses"),
+            50,
+            build=stories_report_query,
+        ),
+        Report(
             "figure-diff",
             "The same quantity reported differently by related articles (or articles sharing "
             "a keyword), with both sentences and sources.",
@@ -505,3 +538,10 @@ def _default_period(conn: Connection, f: ReportFilters, days: int) -> ReportFilt
         until = (newest or datetime.now(UTC)).astimezone(KST).date()
     since = f.since or until - timedelta(days=days - 1)
     return replace(f, since=since, until=until)
+
+
+def newest_day(engine: Engine) -> date:
+    """The KST day of the newest article (today when the store is empty)."""
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(m.Article.published_at))).scalar_one_or_none()
+    return (newest or datetime.now(UTC)).astimezone(KST).date()

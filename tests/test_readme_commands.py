@@ -52,7 +52,7 @@ def runnable(line: str) -> bool:
 
 def test_the_readme_shows_commands_to_run() -> None:
     lines = readme_command_lines()
-    assert "newsnote ingest examples/naver_example.html --note" in lines
+    assert "newsnote ingest examples/example_article.html --note" in lines
     assert sum(runnable(line) for line in lines) >= 6
 
 

@@ -105,3 +105,11 @@ _sentence_of = attrgetter("sent_position")
 def sentences_of(tokens: Iterable[Token]) -> list[list[Token]]:
     """A text's tokens grouped into its sentences, as `tokenize(..., split_sents=True)` does."""
     return [list(group) for _, group in groupby(tokens, key=_sentence_of)]
+
+
+def tokenize_many(texts: Sequence[str]) -> list[list[Token]]:
+    """Tokens of each text, without sentence splitting (one batched call)."""
+    if not texts:
+        return []
+    result: Any = get_kiwi().tokenize(list(texts))
+    return [list(tokens) for tokens in result]

@@ -12,6 +12,7 @@ import click
 
 from pipeline.cli.batch_cmd import batch
 from pipeline.cli.db_cmd import db
+from pipeline.cli.digest_cmd import digest
 from pipeline.cli.enqueue_cmd import enqueue
 from pipeline.cli.import_articles_cmd import import_articles
 from pipeline.cli.import_note_cmd import import_note
@@ -21,6 +22,7 @@ from pipeline.cli.parse_cmd import parse
 from pipeline.cli.reparse_cmd import reparse
 from pipeline.cli.report_cmd import report
 from pipeline.cli.sql_cmd import sql
+from pipeline.cli.stories_cmd import stories
 from pipeline.cli.worker_cmd import worker
 from pipeline.errors import USER_ERRORS
 
@@ -32,6 +34,8 @@ COMMANDS: tuple[click.Command, ...] = (
     import_note,
     import_articles,
     report,
+    stories,
+    digest,
     sql,
     db,
     reparse,

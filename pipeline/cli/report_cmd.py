@@ -22,6 +22,7 @@ FILTER_FLAGS = {
     "kind": "--kind KIND",
     "unit": "--unit UNIT",
     "limit": "--limit N",
+    "min_presses": "--min-presses N",
 }
 
 
@@ -35,6 +36,13 @@ FILTER_FLAGS = {
 @click.option("--keyword", help="Only articles with this keyword (see --list per report).")
 @click.option("--kind", help="figures: money, percent, percent_point, count, ratio, date, …")
 @click.option("--unit", help="figures: KRW, USD, %, %p, 명, …")
+@click.option(
+    "--min-presses",
+    type=click.IntRange(1, SQL_INT_MAX),
+    default=None,
+    metavar="N",
+    help="stories: carried by at least N presses.",
+)
 @click.option(
     "--limit",
     type=click.IntRange(0, SQL_INT_MAX),
@@ -84,6 +92,7 @@ def report(
         keyword=options["keyword"],
         kind=options["kind"],
         unit=options["unit"],
+        min_presses=options["min_presses"],
         limit=options["limit"],
         term=argument,
     )

@@ -1,0 +1,358 @@
+"""Stories: pairwise precision and recall on labelled article pairs, and the cost per article.
+
+    .venv/bin/python bench/bench_stories.py [--days N | --quick] [--store PATH] [--tune] [--scale]
+        [--set FIELD=VALUE …]
+
+Quality. The articles of `news-finance-2025.jsonl` (`$NEWSNOTE_EVAL`, else `../shared/eval`)
+are imported once into a SQLite store through the real path (`newsnote import-articles`:
+analysis with Kiwi, save, story assignment) and kept at `--store` (default
+`$TMPDIR/newsnote-bench-stories.db`) for the next run; `--days N` takes the first N days
+only. The stories are then rebuilt as `newsnote stories rebuild` does (oldest article
+first) and judged on `bench/data/story_pairs.tsv` (split, url_a, url_b, same, kind, why): a
+pair is predicted "same" when both articles are in one story. Precision, recall and F1 of
+"same" are printed for the `tune` and `check` splits apart, with per kind the pairs and how
+many were put in one story. Thresholds are chosen on `tune` only (`--tune` runs the grid
+and prints each point); `check` is the held-out figure.
+
+Cost (`--scale`). Assignment reads the time window only, so its cost must not grow with the
+store. Synthetic filler articles (175 a day, as many as the real stream carries, each with
+30 terms drawn Zipf-like from the real articles' terms and 50,000 made-up ones, three to a
+story) are written before the real articles' window, to 1,000, 10,000 and 100,000 stored
+articles; then the first 300 real articles are assigned and the time per assignment is
+reported (the features, Kiwi on title and lead, apart: they do not touch the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.stories.assign import DEFAULT, StoryParams, assign_doc  # noqa: E402
+from pipeline.stories.features import doc_terms  # noqa: E402
+from storage import db as storage_db  # noqa: E402
+from storage import models as m  # noqa: E402
+from storage.stories import articles_since, forget, load_docs, story_map  # noqa: E402
+
+EVAL_FILE = "news-finance-2025.jsonl"
+PAIRS = REPO / "bench" / "data" / "story_pairs.tsv"
+
+
+def eval_file() -> Path | None:
+    base = Path(os.environ.get("NEWSNOTE_EVAL") or REPO.parent / "shared" / "eval")
+    path = base / EVAL_FILE
+    return path if path.is_file() else None
+
+
+def build_store(path: Path, source: Path, days: int | None) -> str:
+    """The store at `path`, importing the stream into it the first time."""
+    url = f"sqlite:///{path}"
+    if path.exists():
+        return url
+    import json
+
+    from pipeline.cli.import_articles_cmd import read_jsonl, store_records
+
+    wanted: set[str] | None = None
+    if days:
+        seen: list[str] = []
+        for line in source.open(encoding="utf-8"):
+            day = json.loads(line)["published"][:10]
+            if day not in seen:
+                seen.append(day)
+        wanted = set(sorted(seen)[:days])
+
+    def records():  # type: ignore[no-untyped-def]
+        for record in read_jsonl(source.open("rb")):
+            published = str((record.fields or {}).get("published", ""))
+            if wanted is None or published[:10] in wanted:
+                yield record
+
+    engine = storage_db.make_engine(url)
+    storage_db.ensure_schema(url, engine)
+    started = time.perf_counter()
+    n = sum(1 for _ in store_records(engine, records(), Settings(database_url=url)))
+    print(f"imported {n} articles in {time.perf_counter() - started:.0f} s -> {path}")
+    engine.dispose()
+    return url
+
+
+def read_pairs() -> list[dict[str, str]]:
+    with PAIRS.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def rebuild(engine, docs, terms, params: StoryParams) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    forget(engine, [d.article_id for d in docs])
+    for doc, t in zip(docs, terms, strict=True):
+        assign_doc(engine, doc, t, params)
+    return story_map(engine)
+
+
+def score(pairs, url_ids, stories, split: str):  # type: ignore[no-untyped-def]
+    tp = fp = fn = tn = missing = 0
+    kinds: Counter[tuple[str, bool]] = Counter()
+    for p in pairs:
+        if p["split"] != split:
+            continue
+        a, b = url_ids.get(p["url_a"]), url_ids.get(p["url_b"])
+        if a is None or b is None:
+            missing += 1
+            continue
+        predicted = stories.get(a) is not None and stories.get(a) == stories.get(b)
+        gold = p["same"].strip() == "1"
+        kinds[(p["kind"], predicted)] += 1
+        tp += predicted and gold
+        fp += predicted and not gold
+        fn += gold and not predicted
+        tn += not predicted and not gold
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "n": tp + fp + fn + tn,
+        "missing": missing,
+        "P": precision,
+        "R": recall,
+        "F1": f1,
+        "kinds": kinds,
+    }
+
+
+def show(split: str, s) -> None:  # type: ignore[no-untyped-def]
+    print(
+        f"{split:<6} pairs {s['n']:>4}  precision {s['P']:.3f}  recall {s['R']:.3f}"
+        f"  F1 {s['F1']:.3f}"
+        + (f"  ({s['missing']} pairs not in the store)" if s["missing"] else "")
+    )
+    for kind in sorted({k for k, _ in s["kinds"]}):
+        together, apart = s["kinds"][(kind, True)], s["kinds"][(kind, False)]
+        print(f"         {kind:<24} {together + apart:>4} pairs, {together:>4} put in one story")
+
+
+def quality(args: argparse.Namespace, url: str) -> None:
+    engine = storage_db.make_engine(url)
+    ids = articles_since(engine, None)
+    started = time.perf_counter()
+    docs = load_docs(engine, ids)
+    terms = doc_terms(docs)
+    print(f"features of {len(docs)} articles in {time.perf_counter() - started:.1f} s")
+    with engine.connect() as conn:
+        query = m.Article.__table__.select().with_only_columns(m.Article.url, m.Article.id)
+        url_ids: dict[str, int] = {}
+        for url, article_id in conn.execute(query):
+            url_ids[url] = article_id
+    pairs = read_pairs() if PAIRS.exists() else []
+    if not pairs:
+        print(f"no labelled pairs at {PAIRS}: nothing to score")
+    base = DEFAULT
+    for setting in args.set or ():
+        key, _, value = setting.partition("=")
+        base = replace(base, **{key: type(getattr(base, key))(float(value))})
+    grid = [base]
+    if args.tune:
+        grid = [
+            replace(base, threshold=t, centroid_weight=c)
+            for c in (0.0, 0.5)
+            for t in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+        ]
+    for params in grid:
+        started = time.perf_counter()
+        stories = rebuild(engine, docs, terms, params)
+        took = time.perf_counter() - started
+        sizes = Counter(stories.values())
+        print(
+            f"\nthreshold {params.threshold} centroid {params.centroid_weight} decay {params.decay}"
+            f" window {params.window}: {len(stories)} articles in {len(sizes)} stories"
+            f" ({sum(1 for n in sizes.values() if n > 1)} with 2+ articles),"
+            f" {1000 * took / max(len(docs), 1):.1f} ms an article"
+        )
+        for split in ("tune", "check"):
+            if any(p["split"] == split for p in pairs):
+                show(split, score(pairs, url_ids, stories, split))
+    engine.dispose()
+
+
+# --- cost as the store grows -------------------------------------------------------------------
+
+
+def filler(engine, n: int, before: datetime, rng: random.Random, real: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """`n` synthetic articles, 175 a day, ending a window before `before`, each with 30
+    Zipf-distributed terms (the real articles' terms first, so their postings in the index
+    grow with the store, then 50,000 made-up ones), three to a story."""
+    vocab = real + [f"filler{i}" for i in range(50_000)]
+    cum = list(itertools.accumulate(1 / (i + 1) for i in range(len(vocab))))
+    per_day = 175
+    start = before - DEFAULT.window - timedelta(days=n / per_day)
+    with engine.begin() as conn:
+        conn.execute(m.Press.__table__.insert().values(name="filler press"))
+        press_id = conn.execute(
+            m.Press.__table__.select()
+            .with_only_columns(m.Press.id)
+            .where(m.Press.name == "filler press")
+        ).scalar_one()
+        base = (
+            conn.execute(
+                m.Article.__table__.select()
+                .with_only_columns(m.Article.id)
+                .order_by(m.Article.id.desc())
+                .limit(1)
+            ).scalar_one()
+            + 1_000_000
+        )
+        for chunk in range(0, n, 5000):
+            arts, terms, links, stories = [], [], [], []
+            for i in range(chunk, min(n, chunk + 5000)):
+                aid = base + i
+                at = start + timedelta(days=i / per_day)
+                arts.append(
+                    {
+                        "id": aid,
+                        "url": f"https://filler.example.com/{i}",
+                        "site": "filler",
+                        "press_id": press_id,
+                        "title": f"filler {i}",
+                        "published_at": at,
+                        "body_text": "",
+                        "parser": "filler",
+                        "parser_version": "0",
+                        "analysis_version": "0",
+                        "content_hash": str(i),
+                        "origin": "ingest",
+                        "revision": 1,
+                        "first_seen_at": at,
+                        "stored_at": at,
+                    }
+                )
+                sid = base + i // 3
+                if i % 3 == 0:
+                    stories.append(
+                        {
+                            "id": sid,
+                            "headline": "filler",
+                            "first_at": at,
+                            "last_at": at,
+                            "articles": 3,
+                            "presses": 1,
+                            "updated_at": at,
+                        }
+                    )
+                links.append({"article_id": aid, "story_id": sid, "similarity": 1.0, "at": at})
+                for term in set(rng.choices(vocab, cum_weights=cum, k=30)):
+                    terms.append({"article_id": aid, "term": term, "weight": 1.0, "at": at})
+            conn.execute(m.Article.__table__.insert(), arts)
+            if stories:
+                conn.execute(m.Story.__table__.insert(), stories)
+            conn.execute(m.StoryArticle.__table__.insert(), links)
+            conn.execute(m.StoryTerm.__table__.insert(), terms)
+
+
+def scale(args: argparse.Namespace, url: str) -> None:
+    engine = storage_db.make_engine(url)
+    ids = articles_since(engine, None)[: args.assign]
+    docs = load_docs(engine, ids)
+    with engine.connect() as conn:
+        titles = dict(
+            conn.execute(
+                m.Article.__table__.select()
+                .with_only_columns(m.Article.id, m.Article.title)
+                .where(m.Article.id.in_(ids))
+            ).all()
+        )
+    engine.dispose()
+    started = time.perf_counter()
+    terms = doc_terms(docs)
+    kiwi_ms = 1000 * (time.perf_counter() - started) / len(docs)
+    first = min(d.at for d in docs)
+    vocab = sorted({t for doc_terms_ in terms for t in doc_terms_})
+    print(f"features (Kiwi on title and lead, any store size): {kiwi_ms:.2f} ms an article")
+    for size in (int(x) for x in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            scaled_url = f"sqlite:///{Path(tmp) / 'scale.db'}"
+            storage_db.upgrade(scaled_url)
+            scaled = storage_db.make_engine(scaled_url)
+            with scaled.begin() as conn:  # the real articles, as rows the stories refer to
+                conn.execute(
+                    m.Article.__table__.insert(),
+                    [
+                        {
+                            "id": d.article_id,
+                            "url": f"https://real.example.com/{d.article_id}",
+                            "site": "bench",
+                            "title": titles[d.article_id],
+                            "published_at": d.at,
+                            "body_text": "",
+                            "parser": "bench",
+                            "parser_version": "0",
+                            "analysis_version": "0",
+                            "content_hash": "0",
+                            "origin": "ingest",
+                            "revision": 1,
+                            "first_seen_at": d.at,
+                            "stored_at": d.at,
+                        }
+                        for d in docs
+                    ],
+                )
+            t0 = time.perf_counter()
+            filler(scaled, size - len(docs), first, random.Random(size), vocab)
+            fill_s = time.perf_counter() - t0
+            times = []
+            for doc, t in zip(docs, terms, strict=True):
+                t0 = time.perf_counter()
+                assign_doc(scaled, doc, t, DEFAULT)
+                times.append(time.perf_counter() - t0)
+            scaled.dispose()
+        print(
+            f"{size:>7} stored articles: assignment {1000 * statistics.mean(times):.2f} ms"
+            f" an article (median {1000 * statistics.median(times):.2f},"
+            f" p95 {1000 * sorted(times)[int(0.95 * len(times))]:.2f});"
+            f" filler written in {fill_s:.0f} s"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=None, help="only the first N days")
+    parser.add_argument("--quick", action="store_true", help="the first 5 days only")
+    parser.add_argument("--store", type=Path, default=None, help="the cached store")
+    parser.add_argument("--tune", action="store_true", help="run the threshold grid")
+    parser.add_argument(
+        "--scale", action="store_true", help="only the cost at 1k/10k/100k stored articles"
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000", help="--scale's store sizes")
+    parser.add_argument("--set", action="append", help="a StoryParams field, e.g. decay=0")
+    parser.add_argument("--assign", type=int, default=300, help="articles assigned by --scale")
+    args = parser.parse_args()
+    if args.quick and not args.days:
+        args.days = 5
+    source = eval_file()
+    if source is None:
+        print(f"skipped: {EVAL_FILE} not found (set NEWSNOTE_EVAL or place it in ../shared/eval)")
+        return 0
+    name = f"newsnote-bench-stories{f'-{args.days}d' if args.days else ''}.db"
+    store = args.store or Path(tempfile.gettempdir()) / name
+    url = build_store(store, source, args.days)
+    if args.scale:
+        scale(args, url)
+    else:
+        quality(args, url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

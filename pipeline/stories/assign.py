@@ -1,0 +1,181 @@
+"""Put an article in the story it reports, or start one.
+
+    article ─► terms (features) ─► rare terms ─► candidate articles in the window (index)
+            ─► their stories' members ─► TF-IDF cosine, best member and centroid, time decay
+            ─► join the best story at or above the threshold, else a new story
+
+Weights are TF-IDF with document frequencies counted inside the time window itself: a term
+that half of today's articles carry (트럼프, 관세 on a tariff day) tells today's stories
+apart less than one only two articles share. Candidates come from the article's rarest
+shared terms, through the (term, time) index, so the work per article depends on the
+window's articles, not on the store's size. An article is indexed with its unit TF-IDF
+vector as it was when it was assigned, so a similarity needs only the terms two articles
+share. A story is compared through its best-matching member (a wire copy or a close
+follow-up matches one member very well) and through the mean over its members (an article
+that agrees with the story as a whole, not with one lookalike). A story that began more
+than a window before the article is closed to it, so stories cannot chain on for days.
+The thresholds were chosen on the `tune` half of `bench/data/story_pairs.tsv`
+(`bench/bench_stories.py`, docs/design.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from pipeline.settings import Settings
+    from pipeline.stories.features import Terms
+    from storage.stories import Member, StoryDoc, StoryTransaction
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    window: timedelta = timedelta(hours=48)
+    threshold: float = 0.20  # a story's score needed to join it
+    wire: float = 0.80  # a member this close is a copy of the same text: always join
+    # Share of the score lost with time apart, growing until `decay_hours`: the labelled
+    # pairs of one topic but another event are mostly a day apart (a column's next issue,
+    # the next day's market report), those of one event mostly hours apart.
+    decay: float = 0.7
+    decay_hours: float = 24.0
+    # The mean over a story's members against its best member: on `tune`, the mean alone
+    # (average linkage) kept one-topic stories apart best; the best member still decides
+    # wire copies (`wire`).
+    centroid_weight: float = 1.0
+    rare_terms: int = 12  # terms looked up in the index
+    candidates: int = 40  # articles the lookup returns
+    per_story: int = 60  # members of a candidate story compared
+
+
+DEFAULT = StoryParams()
+
+
+class Saved(Protocol):
+    """What a save returns (`storage.save.SaveResult`)."""
+
+    @property
+    def article_id(self) -> int: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    story_id: int | None  # None: a new story
+    similarity: float
+
+
+def params_for(settings: Settings | None) -> StoryParams:
+    if settings is None or settings.story_window_hours == DEFAULT.window.total_seconds() / 3600:
+        return DEFAULT
+    return replace(DEFAULT, window=timedelta(hours=settings.story_window_hours))
+
+
+def assign_story(engine: Engine, saved: Saved, settings: Settings | None = None) -> int | None:
+    """Keep a saved article's story current, right after the save: an unchanged article
+    already in a story stays there; a new or changed one is (re)assigned. Its story id."""
+    from storage.stories import story_of
+
+    if saved.status == "unchanged" and (story := story_of(engine, saved.article_id)):
+        return story
+    found = assign_articles(engine, [saved.article_id], params_for(settings))
+    return found[0] if found else None
+
+
+def assign_articles(
+    engine: Engine, article_ids: Sequence[int], params: StoryParams = DEFAULT, *, chunk: int = 200
+) -> list[int]:
+    """Assign each article in turn (in the order given); their story ids."""
+    from pipeline.stories.features import doc_terms
+    from storage.stories import load_docs
+
+    out: list[int] = []
+    for i in range(0, len(article_ids), chunk):
+        docs = load_docs(engine, article_ids[i : i + chunk])
+        for doc, terms in zip(docs, doc_terms(docs), strict=True):
+            out.append(assign_doc(engine, doc, terms, params))
+    return out
+
+
+def assign_doc(engine: Engine, doc: StoryDoc, terms: Terms, params: StoryParams = DEFAULT) -> int:
+    """Assign one article whose terms are known; its story id."""
+    from storage.stories import story_transaction
+
+    with story_transaction(engine) as tx:
+        tx.leave(doc.article_id)
+        vec, decision = decide(tx, doc, terms, params)
+        return tx.join(
+            doc.article_id,
+            decision.story_id,
+            terms={t: round(w, 6) for t, w in vec.items()},
+            similarity=round(decision.similarity, 4),
+            at=doc.at,
+        )
+
+
+def decide(
+    tx: StoryTransaction, doc: StoryDoc, terms: Terms, params: StoryParams
+) -> tuple[dict[str, float], Decision]:
+    """The article's unit TF-IDF vector (what the index keeps of it) and its story."""
+    start, end = doc.at - params.window, doc.at + params.window
+    n = tx.window_size(start, end)
+    df = tx.window_doc_freq(sorted(terms), start, end)
+    unit = _unit(_weigh(terms, df, n))
+    shared = [t for t in unit if df.get(t, 0) > 0]
+    rare = sorted(shared, key=lambda t: (-unit[t], t))[: params.rare_terms]
+    members = tx.members(
+        tx.candidates(rare, start, end, limit=params.candidates),
+        start,
+        end,
+        per_story=params.per_story,
+        terms=sorted(shared),
+    )
+    return unit, _best_story(doc, unit, members, params) or Decision(None, 1.0)
+
+
+def _best_story(
+    doc: StoryDoc, unit: Mapping[str, float], members: Sequence[Member], params: StoryParams
+) -> Decision | None:
+    """The story scoring highest at or above the threshold. A story's score blends its best
+    member's cosine with the mean over its members (a story as a whole agreeing, not one
+    lookalike), lowered with the time from its nearest member."""
+    by_story: dict[int, list[Member]] = {}
+    for mem in members:
+        by_story.setdefault(mem.story_id, []).append(mem)
+    decay_s = params.decay_hours * 3600
+    best: tuple[float, int] | None = None
+    for story_id, group in sorted(by_story.items()):
+        sims = [_dot(unit, mem.terms) for mem in group]
+        top, mean = max(sims), sum(sims) / len(sims)
+        apart = min(abs((doc.at - mem.at).total_seconds()) for mem in group)
+        decay = 1.0 - params.decay * min(apart / decay_s, 1.0)
+        score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
+        if top >= params.wire:  # a copy of a member's text is that member's story
+            score = max(score, top)
+        if score >= params.threshold and (best is None or score > best[0]):
+            best = (score, story_id)
+    return None if best is None else Decision(best[1], best[0])
+
+
+def _weigh(terms: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:
+    """TF-IDF with the window's document frequencies, smoothed so a window of two articles
+    still weighs every term above zero (a term no other article has: the highest)."""
+    return {t: w * (math.log((n + 1) / (df.get(t, 0) + 1)) + 1.0) for t, w in terms.items()}
+
+
+def _unit(vec: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vec.values()))
+    return {t: w / norm for t, w in vec.items()} if norm else {}
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())

@@ -1,0 +1,380 @@
+"""Stories in the store: which articles report one event, and the term index that finds them.
+
+Pipeline decides (`pipeline.stories`); this module reads and writes. An assignment runs in
+one write transaction (`story_transaction`) that first serialises with every other
+assignment: on PostgreSQL a transaction-scoped advisory lock, on SQLite the write lock
+`BEGIN IMMEDIATE` already takes. So two workers saving articles of one new event at once
+cannot both start a story: the second sees the first's article and joins it.
+
+Every lookup is bounded by the time window: `story_terms` is read through (term, at) and
+`story_articles` through `at`, so an assignment reads the window's rows, not the store's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+
+from storage import models as m
+from storage.db import for_reads
+from storage.models import utcnow
+
+# Any fixed 64-bit key: every assignment on one PostgreSQL database takes this lock.
+ADVISORY_KEY = 0x6E6E_5354_4F52_59  # "nnSTORY"
+IN_BATCH = 500  # values per IN (...) list
+
+_article_at = func.coalesce(m.Article.published_at, m.Article.first_seen_at)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDoc:
+    """What an article is matched on, as stored: title, deck, first sentences, keywords and
+    the figures of those sentences, with its press and time."""
+
+    article_id: int
+    title: str
+    subheadings: tuple[str, ...]
+    lead: tuple[str, ...]
+    keywords: tuple[str, ...]  # best first
+    figures: tuple[tuple[str, str, str | None], ...]  # (kind, exact value, unit)
+    press_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An article already in a story, with the terms it was matched on."""
+
+    article_id: int
+    story_id: int
+    press_id: int | None
+    at: datetime
+    terms: Mapping[str, float]  # weights in its unit TF-IDF vector (some of its terms)
+
+
+# --- reading what articles are matched on ----------------------------------------------------
+
+
+def load_docs(
+    engine: Engine, article_ids: Sequence[int], *, lead: int = 3, keywords: int = 10
+) -> list[StoryDoc]:
+    """The `StoryDoc` of each article (in the order given; missing ids are left out):
+    the first `lead` sentences and the `keywords` best keywords."""
+    found: dict[int, StoryDoc] = {}
+    with for_reads(engine).connect() as conn:
+        for i in range(0, len(article_ids), IN_BATCH):
+            found.update(_docs(conn, article_ids[i : i + IN_BATCH], lead, keywords))
+    return [found[i] for i in article_ids if i in found]
+
+
+def _docs(conn: Connection, ids: Sequence[int], lead: int, keywords: int) -> dict[int, StoryDoc]:
+    ids = list(ids)
+    heads = conn.execute(
+        select(m.Article.id, m.Article.title, m.Article.press_id, _article_at.label("at")).where(
+            m.Article.id.in_(ids)
+        )
+    ).all()
+    subs: dict[int, list[str]] = defaultdict(list)
+    for aid, txt in conn.execute(
+        select(m.ArticleSubheading.article_id, m.ArticleSubheading.text)
+        .where(m.ArticleSubheading.article_id.in_(ids))
+        .order_by(m.ArticleSubheading.article_id, m.ArticleSubheading.position)
+    ):
+        subs[aid].append(txt)
+    sents: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for aid, sid, txt in conn.execute(
+        select(m.Sentence.article_id, m.Sentence.id, m.Sentence.text)
+        .where(m.Sentence.article_id.in_(ids), m.Sentence.position < lead)
+        .order_by(m.Sentence.article_id, m.Sentence.position)
+    ):
+        sents[aid].append((sid, txt))
+    kws: dict[int, list[str]] = defaultdict(list)
+    for aid, term in conn.execute(
+        select(m.Keyword.article_id, m.Keyword.term)
+        .where(m.Keyword.article_id.in_(ids), m.Keyword.rank <= keywords)
+        .order_by(m.Keyword.article_id, m.Keyword.rank)
+    ):
+        kws[aid].append(term)
+    lead_ids = [sid for rows in sents.values() for sid, _ in rows]
+    figs: dict[int, list[tuple[str, str, str | None]]] = defaultdict(list)
+    if lead_ids:
+        for aid, kind, value, unit in conn.execute(
+            select(m.Figure.article_id, m.Figure.kind, m.Figure.value_text, m.Figure.unit)
+            .where(m.Figure.sentence_id.in_(lead_ids), m.Figure.converts_id.is_(None))
+            .order_by(m.Figure.article_id, m.Figure.id)
+        ):
+            figs[aid].append((kind, value, unit))
+    return {
+        h.id: StoryDoc(
+            article_id=h.id,
+            title=h.title,
+            subheadings=tuple(subs[h.id]),
+            lead=tuple(t for _, t in sents[h.id]),
+            keywords=tuple(kws[h.id]),
+            figures=tuple(figs[h.id]),
+            press_id=h.press_id,
+            at=h.at,
+        )
+        for h in heads
+    }
+
+
+def story_of(engine: Engine, article_id: int) -> int | None:
+    """The story `article_id` is in, if any."""
+    with for_reads(engine).connect() as conn:
+        return conn.execute(
+            select(m.StoryArticle.story_id).where(m.StoryArticle.article_id == article_id)
+        ).scalar_one_or_none()
+
+
+def articles_since(engine: Engine, since: datetime | None) -> list[int]:
+    """Ids of the articles published (or first seen) at or after `since`, oldest first:
+    the order incremental assignment meets them in a live store."""
+    query = select(m.Article.id).order_by(_article_at, m.Article.id)
+    if since is not None:
+        query = query.where(_article_at >= since)
+    with for_reads(engine).connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def forget(engine: Engine, article_ids: Sequence[int]) -> None:
+    """Take these articles out of their stories and the term index (before a rebuild);
+    stories left empty are deleted, the others recounted."""
+    with story_transaction(engine) as tx:
+        for i in range(0, len(article_ids), IN_BATCH):
+            tx.leave_many(article_ids[i : i + IN_BATCH])
+
+
+# --- one assignment --------------------------------------------------------------------------
+
+
+class StoryTransaction:
+    """The reads and writes of one assignment, inside one serialised write transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def leave(self, article_id: int) -> None:
+        """Take the article out of its story (if any) and out of the term index."""
+        self.leave_many([article_id])
+
+    def leave_many(self, article_ids: Sequence[int]) -> None:
+        ids = list(article_ids)
+        stories = set(
+            self.conn.execute(
+                select(m.StoryArticle.story_id).where(m.StoryArticle.article_id.in_(ids))
+            ).scalars()
+        )
+        self.conn.execute(delete(m.StoryTerm).where(m.StoryTerm.article_id.in_(ids)))
+        self.conn.execute(delete(m.StoryArticle).where(m.StoryArticle.article_id.in_(ids)))
+        for story_id in sorted(stories):
+            self.refresh(story_id)
+
+    def window_size(self, start: datetime, end: datetime) -> int:
+        """Articles with a story whose time is in [start, end]."""
+        return int(
+            self.conn.execute(
+                select(func.count()).where(m.StoryArticle.at.between(start, end))
+            ).scalar_one()
+        )
+
+    def window_doc_freq(
+        self, terms: Sequence[str], start: datetime, end: datetime
+    ) -> dict[str, int]:
+        """For each term, how many indexed articles in [start, end] have it."""
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), IN_BATCH):
+            rows = self.conn.execute(
+                select(m.StoryTerm.term, func.count())
+                .where(
+                    m.StoryTerm.term.in_(list(terms[i : i + IN_BATCH])),
+                    m.StoryTerm.at.between(start, end),
+                )
+                .group_by(m.StoryTerm.term)
+            )
+            out.update({t: int(n) for t, n in rows})
+        return out
+
+    def candidates(
+        self, terms: Sequence[str], start: datetime, end: datetime, *, limit: int
+    ) -> list[int]:
+        """Articles in [start, end] sharing the most of `terms` (the rare ones), at most
+        `limit`, most shared first."""
+        if not terms:
+            return []
+        shared = func.count().label("shared")
+        rows = self.conn.execute(
+            select(m.StoryTerm.article_id, shared)
+            .where(m.StoryTerm.term.in_(list(terms)), m.StoryTerm.at.between(start, end))
+            .group_by(m.StoryTerm.article_id)
+            .order_by(shared.desc(), m.StoryTerm.article_id)
+            .limit(limit)
+        )
+        return [aid for aid, _ in rows]
+
+    def members(
+        self,
+        article_ids: Sequence[int],
+        start: datetime,
+        end: datetime,
+        *,
+        per_story: int,
+        terms: Sequence[str],
+    ) -> list[Member]:
+        """The members in [start, end] (the newest `per_story` of each) of the stories these
+        articles are in, if those stories began in the window, each with its weights of
+        `terms` (the only ones a similarity with an article of those terms needs)."""
+        if not article_ids:
+            return []
+        story_ids = sorted(
+            set(
+                self.conn.execute(
+                    select(m.StoryArticle.story_id).where(
+                        m.StoryArticle.article_id.in_(list(article_ids))
+                    )
+                ).scalars()
+            )
+        )
+        if not story_ids:
+            return []
+        rows = self.conn.execute(
+            select(m.StoryArticle.article_id, m.StoryArticle.story_id, m.StoryArticle.at)
+            .add_columns(m.Article.press_id)
+            .join(m.Article, m.Article.id == m.StoryArticle.article_id)
+            .join(m.Story, m.Story.id == m.StoryArticle.story_id)
+            .where(m.StoryArticle.story_id.in_(story_ids), m.StoryArticle.at.between(start, end))
+            # A story begun more than a window before the article is over: without this,
+            # stories would chain on from day to day, one close article at a time.
+            .where(m.Story.first_at >= start)
+            .order_by(m.StoryArticle.story_id, m.StoryArticle.at.desc(), m.StoryArticle.article_id)
+        ).all()
+        kept: list[tuple[int, int, datetime, int | None]] = []
+        count: dict[int, int] = defaultdict(int)
+        for aid, sid, at, press_id in rows:
+            count[sid] += 1
+            if count[sid] <= per_story:
+                kept.append((aid, sid, at, press_id))
+        weights: dict[int, dict[str, float]] = defaultdict(dict)
+        ids = [k[0] for k in kept]
+        wanted = list(terms)
+        for i in range(0, len(ids), IN_BATCH):
+            for aid, term, weight in self.conn.execute(
+                select(m.StoryTerm.article_id, m.StoryTerm.term, m.StoryTerm.weight).where(
+                    m.StoryTerm.article_id.in_(ids[i : i + IN_BATCH]),
+                    m.StoryTerm.term.in_(wanted),
+                )
+            ):
+                weights[aid][term] = weight
+        return [Member(aid, sid, press_id, at, weights[aid]) for aid, sid, at, press_id in kept]
+
+    def join(
+        self,
+        article_id: int,
+        story_id: int | None,
+        *,
+        terms: Mapping[str, float],
+        similarity: float,
+        at: datetime,
+    ) -> int:
+        """Index the article's terms and put it in `story_id` (None: a new story); the
+        story's id."""
+        if story_id is None:
+            story_id = int(
+                self.conn.execute(
+                    insert(m.Story)
+                    .values(headline="", first_at=at, last_at=at, articles=0, presses=0)
+                    .returning(m.Story.id)
+                ).scalar_one()
+            )
+        if terms:
+            self.conn.execute(
+                insert(m.StoryTerm),
+                [
+                    {"article_id": article_id, "term": t, "weight": w, "at": at}
+                    for t, w in terms.items()
+                ],
+            )
+        self.conn.execute(
+            insert(m.StoryArticle).values(
+                article_id=article_id, story_id=story_id, similarity=similarity, at=at
+            )
+        )
+        self.refresh(story_id)
+        return story_id
+
+    def refresh(self, story_id: int) -> None:
+        """Recount the story from its members and choose its headline (delete it when no
+        member is left)."""
+        row = self.conn.execute(
+            select(
+                func.count(),
+                func.count(func.distinct(m.Article.press_id)),
+                func.min(m.StoryArticle.at),
+                func.max(m.StoryArticle.at),
+            )
+            .select_from(m.StoryArticle)
+            .join(m.Article, m.Article.id == m.StoryArticle.article_id)
+            .where(m.StoryArticle.story_id == story_id)
+        ).one()
+        articles, presses, first, last = row
+        if not articles:
+            self.conn.execute(delete(m.Story).where(m.Story.id == story_id))
+            return
+        values: dict[str, object] = {
+            "articles": articles,
+            "presses": presses,
+            "first_at": first,
+            "last_at": last,
+            "updated_at": utcnow(),
+        }
+        # The headline: the member that matched the story best when it joined (close to
+        # its centre); a lone article's own. Copies (similarity 1) and the founder say
+        # nothing about the centre, so they come after.
+        values["headline"] = self.conn.execute(
+            select(m.Article.title)
+            .join(m.StoryArticle, m.StoryArticle.article_id == m.Article.id)
+            .where(m.StoryArticle.story_id == story_id)
+            .order_by(
+                (m.StoryArticle.similarity >= 1.0).asc(),
+                m.StoryArticle.similarity.desc(),
+                m.StoryArticle.at,
+                m.Article.id,
+            )
+            .limit(1)
+        ).scalar_one()
+        self.conn.execute(update(m.Story).where(m.Story.id == story_id).values(**values))
+
+
+@contextmanager
+def story_transaction(engine: Engine) -> Iterator[StoryTransaction]:
+    """One write transaction, serialised with every other assignment (see the module doc)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
+        yield StoryTransaction(conn)
+
+
+def story_sizes(engine: Engine, story_ids: Sequence[int]) -> dict[int, int]:
+    """Presses per story."""
+    out: dict[int, int] = {}
+    with for_reads(engine).connect() as conn:
+        for i in range(0, len(story_ids), IN_BATCH):
+            rows = conn.execute(
+                select(m.Story.id, m.Story.presses).where(
+                    m.Story.id.in_(list(story_ids[i : i + IN_BATCH]))
+                )
+            )
+            out.update({sid: int(n) for sid, n in rows})
+    return out
+
+
+def story_map(engine: Engine) -> dict[int, int]:
+    """Every assigned article's story: {article id: story id}."""
+    with for_reads(engine).connect() as conn:
+        rows = conn.execute(select(m.StoryArticle.article_id, m.StoryArticle.story_id))
+        return {int(aid): int(sid) for aid, sid in rows}

@@ -1,0 +1,303 @@
+"""Stories: articles of one event across presses join one story, as a user sees it.
+
+Articles are imported with `newsnote import-articles` (the real path: analysis, save, story
+assignment) from short invented articles (`tests/fixtures/stories/articles.jsonl`):
+  1001 새벽일보   한빛전자 Q4 results                       09:00 on 03-10
+  1002 저녁통신   a wire copy of 1001                       09:40
+  2001 한낮경제   the same results, told differently        11:20
+  1003 새벽일보   한빛전자's battery plant (same company, another event)   14:05
+  2002 한낮경제   an airline's new route (unrelated)        15:30
+  1010 저녁통신   1001's text again, four days later (beyond a 48-hour window)
+On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from storage import models as m
+from storage.db import make_engine
+from tests.conftest import FIXTURES, REPO
+
+ARTICLES = FIXTURES / "stories" / "articles.jsonl"
+RESULTS = "https://news.example.com/economy/1001"
+WIRE = "https://news.example.com/economy/1002"
+RETOLD = "https://paper.example.org/articles/2001"
+PLANT = "https://news.example.com/economy/1003"
+ROUTE = "https://paper.example.org/articles/2002"
+LATER = "https://news.example.com/economy/1010"
+
+
+def newsnote(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def stories_of(db_url: str) -> dict[str, int]:
+    """{article URL: story id} as stored."""
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(m.Article.url, m.StoryArticle.story_id).join(
+                m.StoryArticle, m.StoryArticle.article_id == m.Article.id
+            )
+        ).all()
+    engine.dispose()
+    return {str(url): int(sid) for url, sid in rows}
+
+
+def partition(db_url: str) -> set[frozenset[str]]:
+    """The stories as sets of URLs (ids aside)."""
+    groups: dict[int, set[str]] = defaultdict(set)
+    for url, sid in stories_of(db_url).items():
+        groups[sid].add(url)
+    return {frozenset(g) for g in groups.values()}
+
+
+def imported(db_url: str, path: Path = ARTICLES) -> subprocess.CompletedProcess[str]:
+    result = newsnote("import-articles", str(path), "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_import_puts_articles_in_stories(db_url: str) -> None:
+    imported(db_url)
+    story = stories_of(db_url)
+    assert set(story) == {RESULTS, WIRE, RETOLD, PLANT, ROUTE, LATER}  # every article has one
+    # two presses telling one event join, and so does a wire copy
+    assert story[RETOLD] == story[RESULTS]
+    assert story[WIRE] == story[RESULTS]
+    # the same company's other event that day, and an unrelated article, do not
+    assert story[PLANT] != story[RESULTS]
+    assert story[ROUTE] not in {story[RESULTS], story[PLANT]}
+    # the same text four days later is past the 48-hour window: a story of its own
+    assert story[LATER] != story[RESULTS]
+
+
+def test_story_rows_count_articles_and_presses(db_url: str) -> None:
+    imported(db_url)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(m.Story)
+            .join(m.StoryArticle, m.StoryArticle.story_id == m.Story.id)
+            .join(m.Article, m.Article.id == m.StoryArticle.article_id)
+            .where(m.Article.url == RESULTS)
+        ).one()
+        overview = conn.exec_driver_sql(
+            f"SELECT articles, presses, press_names FROM story_overview WHERE id = {row.id}"
+        ).one()
+    engine.dispose()
+    assert (row.articles, row.presses) == (3, 3)
+    assert row.headline.startswith("한빛전자")
+    assert overview == (3, 3, "새벽일보, 저녁통신, 한낮경제")
+
+
+def test_a_wider_window_joins_the_later_copy(sqlite_url: str) -> None:
+    imported(sqlite_url)
+    result = newsnote("stories", "rebuild", "--window", "120", "--db", sqlite_url)
+    assert result.returncode == 0, result.stderr
+    story = stories_of(sqlite_url)
+    assert story[LATER] == story[RESULTS]
+    assert "6 articles in 3 stories" in result.stdout
+    # the environment sets the window for every command too
+    result = newsnote(
+        "stories", "rebuild", "--db", sqlite_url, env={"NEWSNOTE_STORY_WINDOW_HOURS": "24"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert stories_of(sqlite_url)[LATER] != stories_of(sqlite_url)[RESULTS]
+
+
+def test_rebuild_gives_the_stories_incremental_assignment_gave(db_url: str) -> None:
+    imported(db_url)
+    before = partition(db_url)
+    result = newsnote("stories", "rebuild", "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert partition(db_url) == before
+    assert result.stdout.strip() == (
+        "stories: 6 articles in 4 stories, 1 of them carried by 2 or more presses"
+    )
+    # a rebuild of a later period leaves earlier stories as they were
+    result = newsnote("stories", "rebuild", "--since", "2025-03-12", "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    assert partition(db_url) == before
+    assert "1 articles in 1 stories" in result.stdout
+
+
+def test_import_twice_changes_no_story_and_reports_bad_lines(db_url: str, tmp_path: Path) -> None:
+    imported(db_url)
+    before = stories_of(db_url)
+    again = imported(db_url)
+    assert again.stdout.splitlines()[-1] == "stored 0 new, 0 changed, 6 unchanged, 0 bad"
+    assert stories_of(db_url) == before
+    bad = tmp_path / "mixed.jsonl"
+    lines = ARTICLES.read_text(encoding="utf-8").splitlines()
+    bad.write_text(lines[0] + "\n{not json\n" + lines[4] + "\n", encoding="utf-8")
+    result = newsnote("import-articles", str(bad), "--db", db_url)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"newsnote: error: {bad}:2: ")
+    assert stories_of(db_url) == before
+
+
+def test_an_edited_article_moves_to_the_story_it_now_reports(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    imported(sqlite_url)
+    record = json.loads(ARTICLES.read_text(encoding="utf-8").splitlines()[4])  # the route
+    plant = json.loads(ARTICLES.read_text(encoding="utf-8").splitlines()[3])
+    record["title"], record["body"] = plant["title"], plant["body"]  # now a copy of PLANT
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = newsnote("import-articles", str(edited), "--db", sqlite_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("changed")
+    story = stories_of(sqlite_url)
+    assert story[ROUTE] == story[PLANT]
+    assert len(partition(sqlite_url)) == 3  # the route's story, left empty, is gone
+
+
+def digest_json(db_url: str, *args: str) -> dict[str, Any]:
+    result = newsnote("digest", "--format", "json", "--db", db_url, *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_the_digest_lists_every_story_of_the_day_once(db_url: str) -> None:
+    imported(db_url)
+    day = digest_json(db_url, "--day", "2025-03-10", "--top", "0")
+    ids = [s["id"] for s in day["stories"]]
+    assert len(ids) == len(set(ids)) == 3 == day["stories_in_period"]
+    first = day["stories"][0]  # most presses first
+    assert first["presses"] == ["새벽일보", "저녁통신", "한낮경제"]
+    assert first["articles"] == 3
+    assert first["first_kst"] == "2025-03-10 09:00"
+    assert first["last_kst"] == "2025-03-10 11:20"
+    assert [link["url"] for link in first["links"]] == [RESULTS, WIRE, RETOLD]
+    assert 1 <= len(first["summary"]) <= 3
+    assert len(set(first["summary"])) == len(first["summary"])
+    figures = {f["text"] for f in first["key_figures"]}
+    assert "3조2000억원" in figures
+    assert any("한빛전자" in k for k in first["keywords"])
+    later = digest_json(db_url, "--day", "2025-03-14")
+    assert [s["links"][0]["url"] for s in later["stories"]] == [LATER]
+
+
+def test_the_digest_in_markdown(sqlite_url: str, tmp_path: Path) -> None:
+    imported(sqlite_url)
+    out = tmp_path / "digest.md"
+    result = newsnote("digest", "--day", "2025-03-10", "--out", str(out), "--db", sqlite_url)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# 뉴스 다이제스트 2025-03-10 (KST)")
+    assert text.count("\n## ") == 3
+    assert "**3개 언론, 기사 3건**" in text
+    assert f"- 새벽일보]({RESULTS})" in text
+    filtered = newsnote("digest", "--day", "2025-03-10", "--press", "저녁통신", "--db", sqlite_url)
+    assert filtered.stdout.count("\n## ") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--day", "2025-03-10", "--since", "2025-03-09"), "give --day, or --since/--until"),
+        (("--since", "2025-03-10", "--until", "2025-03-01"), "is after --until"),
+        (("--until", "2025-03-10"), "--until needs --since"),
+    ],
+)
+def test_the_digest_refuses_bad_periods(
+    sqlite_url: str, args: tuple[str, ...], message: str
+) -> None:
+    result = newsnote("digest", *args, "--db", sqlite_url)
+    assert result.returncode == 1
+    assert result.stderr.startswith("newsnote: error: ")
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    malformed = newsnote("digest", "--day", "10/03/2025", "--db", sqlite_url)
+    assert malformed.returncode == 2
+    assert "Invalid value for '--day'" in malformed.stderr
+
+
+def test_report_stories(db_url: str) -> None:
+    imported(db_url)
+    result = newsnote("report", "stories", "--min-presses", "2", "--format", "json", "--db", db_url)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["presses"], r["articles"]) for r in rows] == [(3, 3)]
+    assert rows[0]["first_kst"].startswith("2025-03-10T09:00:00+09:00")
+    by_keyword = newsnote(
+        "report", "stories", "--keyword", "누리항공", "--format", "csv", "--db", db_url
+    )
+    assert by_keyword.stdout.count("\n") == 2  # the header and the route's story
+    assert "--min-presses N" in newsnote("report", "--list").stdout
+
+
+@pytest.mark.postgres
+def test_two_workers_saving_one_new_story_at_once_make_one_story(pg_url: str) -> None:
+    """Two threads assign the two presses' articles of one event at the same moment: the
+    assignment's lock makes the second see the first's story and join it."""
+    from pipeline.stories.assign import assign_articles
+    from storage.stories import forget
+
+    imported(pg_url)
+    engine = make_engine(pg_url)
+    with engine.connect() as conn:
+        ids = {str(u): int(i) for u, i in conn.execute(select(m.Article.url, m.Article.id))}
+
+    def assign(article_id: int, barrier: threading.Barrier, errors: list[BaseException]) -> None:
+        try:
+            barrier.wait()
+            assign_articles(engine, [article_id])
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    for _ in range(5):
+        forget(engine, list(ids.values()))
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+        threads = [
+            threading.Thread(target=assign, args=(ids[u], barrier, errors))
+            for u in (RESULTS, RETOLD)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        story = stories_of(pg_url)
+        assert story[RESULTS] == story[RETOLD]
+    engine.dispose()
+
+
+def test_a_store_from_before_stories_says_what_to_run(tmp_path: Path) -> None:
+    from storage.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0006")
+    result = newsnote("digest", "--db", url)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "newsnote: error: this store has no stories yet (made by an older version): run "
+        "`newsnote db upgrade`, then `newsnote stories rebuild`"
+    ]
+    rebuilt = newsnote("stories", "rebuild", "--db", url)  # a writing command migrates it
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.strip() == (
+        "stories: 0 articles in 0 stories, 0 of them carried by 2 or more presses"
+    )
