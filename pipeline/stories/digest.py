@@ -29,6 +29,7 @@ MIN_SENTENCE = 15  # characters: shorter candidates are fragments
 TOP_KEYWORDS = 5
 TOP_SPEAKERS = 5
 KEY_FIGURES = 5
+FIGURE_CONTEXT = 40  # characters of the sentence shown on each side of a key figure
 FIGURE_DIFFS = 5
 
 
@@ -276,7 +277,8 @@ def to_markdown(digest: Digest) -> str:
             lines += ["### 주요 수치", ""]
             for f in s.key_figures:
                 about = f" ({_text(f.subject)})" if f.subject else ""
-                lines.append(f"* **{_text(f.text)}**{about}: 언론 {f.presses}곳")
+                where = _around(f.sentence, f.text)
+                lines.append(f"* **{_text(f.text)}**{about}: 언론 {f.presses}곳 — {_text(where)}")
             lines.append("")
         if s.figure_differences:
             lines += ["### 언론마다 다르게 보도한 수치", ""]
@@ -310,6 +312,19 @@ _ESCAPE = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#"})
 def _text(value: str) -> str:
     """Plain text safe in Markdown (no accidental emphasis, links or headings)."""
     return " ".join(value.split()).translate(_ESCAPE)
+
+
+def _around(sentence: str, figure: str, reach: int = FIGURE_CONTEXT) -> str:
+    """The words around the figure in its sentence: a figure means little without what it
+    measures, which the subject alone often misses (`9.86%` of what?)."""
+    at = sentence.find(figure)
+    if at < 0:
+        return sentence if len(sentence) <= 2 * reach else sentence[: 2 * reach] + "…"
+    start, end = max(at - reach, 0), min(at + len(figure) + reach, len(sentence))
+    start = sentence.rfind(" ", 0, start) + 1 if start else 0  # whole words only
+    cut = sentence.find(" ", end)
+    end = len(sentence) if cut < 0 else cut
+    return f"{'…' if start else ''}{sentence[start:end]}{'…' if end < len(sentence) else ''}"
 
 
 def _code(value: str) -> str:

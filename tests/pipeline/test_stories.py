@@ -209,6 +209,9 @@ def test_the_digest_in_markdown(sqlite_url: str, tmp_path: Path) -> None:
     assert text.count("\n## ") == 3
     assert "**3개 언론, 기사 3건**" in text
     assert f"- 새벽일보]({RESULTS})" in text
+    # a key figure comes with the words that say what it measures
+    (line,) = [x for x in text.splitlines() if x.startswith("* **3조2000억원**")]
+    assert "4분기 영업이익이 3조2000억원으로" in line
     filtered = newsnote("digest", "--day", "2025-03-10", "--press", "저녁통신", "--db", sqlite_url)
     assert filtered.stdout.count("\n## ") == 1
 
