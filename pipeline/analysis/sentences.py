@@ -119,10 +119,12 @@ def _spans(text: str, sents: Sequence[Sequence[Token]]) -> list[tuple[int, int, 
 
 
 def _at_final_endings(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
-    """Kiwi's sentence cut where it missed one: a final ending, a full stop, then a space.
+    """Kiwi's sentence cut where it missed one: a final ending, a full stop, then a space
+    or, in text whose spaces were lost, a letter.
 
     Kiwi keeps `…시대가 됐다. '불이 나면 …` as one sentence when the next begins with a
-    quotation mark. A cut inside a quotation is undone by the merge that follows.
+    quotation mark, and `…밝혔다.MBK파트너스는 …` (text exported without its spaces) when
+    nothing separates them. A cut inside a quotation is undone by the merge that follows.
     """
     parts: list[list[Token]] = [[]]
     for i, token in enumerate(tokens):
@@ -132,10 +134,15 @@ def _at_final_endings(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
             and i > 0
             and tokens[i - 1].tag == "EF"
             and i + 1 < len(tokens)
-            and text[token.end : tokens[i + 1].start].isspace()
+            and _separates(text, token.end, tokens[i + 1].start)
         ):
             parts.append([])
     return [p for p in parts if p]
+
+
+def _separates(text: str, end: int, next_start: int) -> bool:
+    gap = text[end:next_start]
+    return gap.isspace() or (not gap and text[end : end + 1].isalpha())
 
 
 def _is_open(text: str, start: int, end: int) -> bool:

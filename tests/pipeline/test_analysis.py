@@ -102,6 +102,16 @@ def test_a_sentence_that_opens_with_a_quotation_mark_is_its_own() -> None:
     assert [s.text for s in result.sentences] == [first, second, quoted]
 
 
+def test_sentences_of_text_that_lost_its_spaces_are_cut_at_their_full_stops() -> None:
+    # exports from other tools sometimes drop the space after a full stop
+    first = "영풍은 가처분 신청을 법원에 제기했다고 31일 밝혔다."
+    second = "MBK파트너스 관계자는 “결의는 무효”라고 말했다."
+    third = "주가는 3.5% 올랐다."
+    result = analyze(one_paragraph(first + second + third))
+    assert [s.text for s in result.sentences] == [first, second, third]
+    assert [q.speaker for q in result.quotes][-1] == "MBK파트너스 관계자"
+
+
 def test_figures_are_attached_to_their_sentences(analysis: Analysis) -> None:
     bloomberg = next(s for s in analysis.sentences if s.text.startswith("블룸버그통신에 따르면"))
     money = [f for f in bloomberg.figures if f.kind == "money"]
