@@ -1,6 +1,7 @@
 """Site parsers, chosen by URL: one module per site, the generic extractor last.
 
 SITES            the registry, in the order `find_site` tries them
+DISCOVERY        the sites that list their own articles, by the `--source` name they answer to
 find_site(url)   the first site that handles `url` (`UnsupportedSite` for non-web URLs)
 canonical_url    the key an article is stored under
 """
@@ -8,10 +9,12 @@ canonical_url    the key an article is stored under
 from __future__ import annotations
 
 from scrapers.sites import chosun, daum, generic, nate, naver
-from scrapers.sites.base import Site
+from scrapers.sites.base import ListingSite, Site
 from scrapers.urls import require_web_url
 
 SITES: tuple[Site, ...] = (naver, chosun, nate, daum, generic)
+# `--source naver:…` asks naver for its list pages, and so on (see `scrapers.sites.sources`).
+DISCOVERY: dict[str, ListingSite] = {site.NAME: site for site in (naver, chosun, nate)}
 
 
 def find_site(url: str) -> Site:
@@ -28,4 +31,4 @@ def canonical_url(url: str) -> str:
     return find_site(url).canonical_url(require_web_url(url))
 
 
-__all__ = ["SITES", "Site", "canonical_url", "find_site"]
+__all__ = ["DISCOVERY", "SITES", "ListingSite", "Site", "canonical_url", "find_site"]

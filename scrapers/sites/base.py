@@ -1,7 +1,10 @@
 """What every site module offers, and the HTML helpers they share.
 
 A site module exposes `NAME`, `PARSER_VERSION`, `handles(url)`, `canonical_url(url)` and
-`parse(page)`; `scrapers.sites.SITES` lists them. Parsing uses lxml directly, with XPath.
+`parse(page)`; `scrapers.sites.SITES` lists them. A site that lists its own articles (a
+`--source` spec of its name) also exposes `SOURCE_HELP`, `list_urls(source)` and
+`list_links(root, url)` (`ListingSite`); `scrapers.sites.DISCOVERY` lists those. Parsing uses
+lxml directly, with XPath.
 
 Searches from the root start with `descendant::` rather than `//`: libxml2 evaluates
 `//x[…]` as `descendant-or-self::node()/child::x[…]`, a step from every node (text nodes
@@ -24,6 +27,8 @@ from scrapers.model import Article, Author, Block, BlockKind, Page
 if TYPE_CHECKING:
     import lxml.html
     from lxml.html import HtmlElement
+
+    from scrapers.sites.sources import SourceSpec
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -104,6 +109,23 @@ class Site(Protocol):
         ...
 
     def parse(self, page: Page) -> Article: ...
+
+
+class ListingSite(Protocol):
+    """A site module that also lists its articles: the `--source` specs named after it
+    (`scrapers.sites.DISCOVERY`, `scrapers.sites.sources`)."""
+
+    NAME: str
+    SOURCE_HELP: str  # the spec's shape, for the error on an unknown source
+
+    def list_urls(self, source: SourceSpec) -> list[str]:
+        """The list pages or feeds `source` stands for (`BadSource` for a bad spec)."""
+        ...
+
+    def list_links(self, root: HtmlElement, url: str) -> list[str]:
+        """The links on the site's list page `root` (fetched from `url`) that may be
+        articles: the list's own items where the page has some, else every link."""
+        ...
 
 
 def parse_document(text: str) -> HtmlElement:

@@ -33,6 +33,7 @@ from scrapers.sites.base import (
     text_of,
 )
 from scrapers.sites.related import links_in, related_in_body
+from scrapers.sites.sources import BadSource, SourceSpec, all_links, web_url
 from scrapers.urls import host_of, normalise_url, query_params
 
 if TYPE_CHECKING:
@@ -52,6 +53,11 @@ CANONICAL_HOST = {"chosun.com": "www.chosun.com"}
 LEGACY_HOST = "news.chosun.com"
 LEGACY_PATH = "/site/data/html_dir/{y}/{m}/{d}/{contid}.html"
 CONTID_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})\d{5}$")
+
+# Lists (`--source chosun:rss[=category]`): the Arc site's RSS feeds.
+SOURCE_HELP = "chosun:rss[=…]"
+RSS = "https://www.chosun.com/arc/outboundfeeds/rss/?outputType=xml"
+CATEGORY_RSS = "https://www.chosun.com/arc/outboundfeeds/rss/category/{name}/?outputType=xml"
 
 # 2016 site.
 TITLE = "descendant::h1[@id='news_title_text_id'] | descendant::h2[@id='title_text']"
@@ -106,6 +112,24 @@ def canonical_url(url: str) -> str:
     if host in PRESS_BY_HOST:
         return f"https://{CANONICAL_HOST.get(host, host)}{parts.path or '/'}"
     return normalise_url(url)
+
+
+def list_urls(source: SourceSpec) -> list[str]:
+    """chosun:rss            www.chosun.com's feed of all articles
+    chosun:rss=politics   a category feed (or a full feed URL)
+    """
+    if "rss" not in source.params:
+        raise BadSource(f"Chosun is read from its RSS: chosun:rss[=category] (got {source.spec!r})")
+    name = source.params["rss"]
+    if name.startswith(("http://", "https://")):
+        return [web_url(name, source.spec)]
+    return [CATEGORY_RSS.format(name=name) if name else RSS]
+
+
+def list_links(root: HtmlElement, url: str) -> list[str]:
+    """Every link: `is_article_url` tells the articles (Chosun's lists have no item markup
+    that the 2016 and Arc sites share)."""
+    return all_links(root)
 
 
 def parse(page: Page) -> Article:

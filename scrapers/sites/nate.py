@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
 from scrapers.model import Article, Image, Page, RelatedLink
@@ -27,6 +27,7 @@ from scrapers.sites.base import (
     text_of,
 )
 from scrapers.sites.related import related_in_body
+from scrapers.sites.sources import BadSource, SourceSpec, all_links
 from scrapers.urls import host_of, normalise_url
 
 if TYPE_CHECKING:
@@ -39,6 +40,11 @@ PARSER_VERSION = "2"
 HOSTS = frozenset({"news.nate.com", "m.news.nate.com"})
 VIEW_RE = re.compile(r"^/view/(\d{8}n\d+)")
 CANONICAL = "https://news.nate.com/view/{id}"
+
+# Lists (`--source nate:mid=n0100`): the latest-news list of a section, per day with --since.
+SOURCE_HELP = "nate:mid=…"
+RECENT = "https://news.nate.com/recent"
+LIST_ID_RE = re.compile(r"n\d{4}")
 
 TITLE = f"descendant::h3[{has_class('articleSubecjt')}]"  # sic
 OG_TITLE_SUFFIX = " : 네이트 뉴스"
@@ -75,6 +81,24 @@ def canonical_url(url: str) -> str:
     if match:
         return CANONICAL.format(id=match.group(1))
     return normalise_url(url)
+
+
+def list_urls(source: SourceSpec) -> list[str]:
+    """nate:mid=n0100   news.nate.com/recent list (one per day with --since)"""
+    mid = source.params.get("mid", "n0100")
+    if not LIST_ID_RE.fullmatch(mid):
+        raise BadSource(f"bad Nate list id {mid!r} in {source.spec!r} (e.g. mid=n0100)")
+    if not source.days:
+        return [f"{RECENT}?{urlencode({'mid': mid})}"]
+    return [
+        f"{RECENT}?{urlencode({'mid': mid, 'type': 'c', 'date': d.strftime('%Y%m%d')})}"
+        for d in source.days
+    ]
+
+
+def list_links(root: HtmlElement, url: str) -> list[str]:
+    """Every link: `is_article_url` (a `/view/<id>` path) tells the articles."""
+    return all_links(root)
 
 
 def parse(page: Page) -> Article:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from scrapers.errors import NotAnArticle, ParseError
 from scrapers.model import Article, Author, Block, Image, Page, RelatedLink
@@ -55,6 +55,7 @@ from scrapers.sites.base import (
 )
 from scrapers.sites.dense_text import densest_container
 from scrapers.sites.related import related_in_body
+from scrapers.sites.sources import BadSource, SourceSpec, all_links
 from scrapers.urls import host_of, normalise_url, query_params
 
 if TYPE_CHECKING:
@@ -83,6 +84,16 @@ HOSTS = frozenset(
     }
 )
 CANONICAL = "https://n.news.naver.com/mnews/article/{oid}/{aid}"
+
+# Lists (`--source naver:…`): a section page, or main/list.naver's lists by day and page.
+SOURCE_HELP = "naver:section=…"
+SECTION_PAGE = "https://news.naver.com/section/{sid}"
+LIST_PAGE = "https://news.naver.com/main/list.naver"
+SECTIONS = frozenset({"100", "101", "102", "103", "104", "105"})
+MAX_PAGES = 50
+LIST_HOSTS = frozenset({"news.naver.com", "n.news.naver.com"})
+# A section page's own list: its side bars (ranking, headlines of other sections) are not.
+SA_ITEM_LINKS = "//li[contains(concat(' ', normalize-space(@class), ' '), ' sa_item ')]//a/@href"
 PATH_ID_RE = re.compile(r"/article/(?:newspaper/|comment/|print/)?(\d{3})/(\d{10})(?:/|$)")
 OID_RE = re.compile(r"^\d{3}$")
 AID_RE = re.compile(r"^\d{10}$")
@@ -222,6 +233,45 @@ def canonical_url(url: str) -> str:
     if ids is None:
         return normalise_url(url)
     return CANONICAL.format(oid=ids[0], aid=ids[1])
+
+
+def list_urls(source: SourceSpec) -> list[str]:
+    """naver:section=101                   https://news.naver.com/section/101 (li.sa_item)
+    naver:section=101,sub=259,pages=3   main/list.naver LS2D lists, one per day since --since
+    naver:section=101,pages=2           main/list.naver LSD lists (whole section) per day
+    """
+    params, spec = source.params, source.spec
+    sid = params.get("section", "")
+    if sid not in SECTIONS:
+        raise BadSource(f"Naver section must be one of {sorted(SECTIONS)} in {spec!r}")
+    sub = params.get("sub")
+    pages = source.int_param("pages", 1, MAX_PAGES)
+    if sub is None and not source.days and "pages" not in params:
+        return [SECTION_PAGE.format(sid=sid)]
+    if sub is not None and not sub.isdigit():
+        raise BadSource(f"Naver sub-section must be a number in {spec!r}")
+    query: dict[str, str] = {"mode": "LS2D" if sub else "LSD", "mid": "shm", "sid1": sid}
+    if sub:
+        query["sid2"] = sub
+    out = []
+    dated: list[date | None] = list(source.days) or [None]
+    for d in dated:
+        for page in range(1, pages + 1):
+            q = dict(query)
+            if d is not None:
+                q["date"] = d.strftime("%Y%m%d")
+            q["page"] = str(page)
+            out.append(f"{LIST_PAGE}?{urlencode(q)}")
+    return out
+
+
+def list_links(root: HtmlElement, url: str) -> list[str]:
+    """A section page's `li.sa_item` links (its side bars left out); every link elsewhere."""
+    if host_of(url) in LIST_HOSTS:
+        items = [str(h) for h in root.xpath(SA_ITEM_LINKS)]
+        if items:
+            return items
+    return all_links(root)
 
 
 def parse(page: Page) -> Article:

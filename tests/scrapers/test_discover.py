@@ -14,7 +14,8 @@ import pytest
 from scrapers.discover import BadSource, discover, source_urls
 from scrapers.files import page_from_file
 from scrapers.model import Page
-from scrapers.sites import canonical_url
+from scrapers.sites import DISCOVERY, canonical_url
+from scrapers.sites.sources import SourceSpec
 
 
 def page(text: str, url: str, content_type: str = "text/html; charset=utf-8") -> Page:
@@ -170,6 +171,35 @@ def test_source_specs() -> None:
 def test_bad_source_specs_are_clear_errors(spec: str) -> None:
     with pytest.raises(BadSource):
         source_urls(spec)
+
+
+def test_an_unknown_source_name_lists_the_known_ones() -> None:
+    with pytest.raises(BadSource) as refused:
+        source_urls("daum:x")
+    assert str(refused.value) == (
+        "unknown source 'daum:x': use naver:section=…, chosun:rss[=…], nate:mid=…, url:…"
+    )
+    assert list(DISCOVERY) == ["naver", "chosun", "nate"]
+
+
+def test_discovery_asks_the_site_named_by_the_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[SourceSpec] = []
+
+    def list_urls(source: SourceSpec) -> list[str]:
+        asked.append(source)
+        return ["https://news.nate.com/recent?mid=n0999"]
+
+    monkeypatch.setattr(DISCOVERY["nate"], "list_urls", list_urls)
+    got = source_urls("Nate:mid=n0999,x", since=date(2024, 5, 2), today=date(2024, 5, 3))
+    assert got == ["https://news.nate.com/recent?mid=n0999"]
+    assert asked == [
+        SourceSpec(
+            spec="Nate:mid=n0999,x",
+            name="nate",
+            params={"mid": "n0999", "x": ""},
+            days=(date(2024, 5, 3), date(2024, 5, 2)),
+        )
+    ]
 
 
 def test_since_in_the_future_is_refused() -> None:
