@@ -60,8 +60,13 @@ def test_every_readme_command_line_runs(tmp_path: Path) -> None:
     env = {**os.environ, "NEWSNOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'readme.db'}"}
     failures: list[str] = []
     for line in filter(runnable, readme_command_lines()):
+        args = shlex.split(line)[1:]
+        # files a command writes (`--out digest.md`) go to the test's folder, not the checkout
+        args = [
+            str(tmp_path / a) if i and args[i - 1] == "--out" else a for i, a in enumerate(args)
+        ]
         done = subprocess.run(
-            [sys.executable, "-m", "pipeline.cli.app", *shlex.split(line)[1:]],
+            [sys.executable, "-m", "pipeline.cli.app", *args],
             capture_output=True,
             text=True,
             cwd=REPO,
