@@ -17,8 +17,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, and_, delete, func, insert, select, text, update
 
 from storage import models as m
 from storage.db import for_reads
@@ -159,9 +160,19 @@ class StoryTransaction:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    def article_at(self, article_id: int) -> datetime:
+        """The article's time: published, else first seen."""
+        return self.conn.execute(select(_article_at).where(m.Article.id == article_id)).scalar_one()
+
     def leave(self, article_id: int) -> None:
-        """Take the article out of its story (if any) and out of the term index."""
-        self.leave_many([article_id])
+        """Take the article out of its story (if any) and out of the term index. An article
+        in no story has no terms indexed either (`join` writes both), so a new article
+        costs one read here."""
+        story_id = self.conn.execute(
+            select(m.StoryArticle.story_id).where(m.StoryArticle.article_id == article_id)
+        ).scalar_one_or_none()
+        if story_id is not None:
+            self.leave_many([article_id])
 
     def leave_many(self, article_ids: Sequence[int]) -> None:
         ids = list(article_ids)
@@ -200,77 +211,73 @@ class StoryTransaction:
             out.update({t: int(n) for t, n in rows})
         return out
 
-    def candidates(
+    def candidate_stories(
         self, terms: Sequence[str], start: datetime, end: datetime, *, limit: int
     ) -> list[int]:
-        """Articles in [start, end] sharing the most of `terms` (the rare ones), at most
-        `limit`, most shared first."""
+        """The stories of the articles in [start, end] sharing the most of `terms` (the
+        rare ones), at most `limit` articles, most shared first (one statement)."""
         if not terms:
             return []
-        shared = func.count().label("shared")
-        rows = self.conn.execute(
-            select(m.StoryTerm.article_id, shared)
+        top = (
+            select(m.StoryTerm.article_id)
             .where(m.StoryTerm.term.in_(list(terms)), m.StoryTerm.at.between(start, end))
             .group_by(m.StoryTerm.article_id)
-            .order_by(shared.desc(), m.StoryTerm.article_id)
+            .order_by(func.count().desc(), m.StoryTerm.article_id)
             .limit(limit)
         )
-        return [aid for aid, _ in rows]
+        return sorted(
+            self.conn.execute(
+                select(m.StoryArticle.story_id)
+                .distinct()
+                .where(m.StoryArticle.article_id.in_(top.scalar_subquery()))
+            ).scalars()
+        )
 
     def members(
         self,
-        article_ids: Sequence[int],
+        story_ids: Sequence[int],
         start: datetime,
         end: datetime,
         *,
         per_story: int,
         terms: Sequence[str],
     ) -> list[Member]:
-        """The members in [start, end] (the newest `per_story` of each) of the stories these
-        articles are in, if those stories began in the window, each with its weights of
-        `terms` (the only ones a similarity with an article of those terms needs)."""
-        if not article_ids:
-            return []
-        story_ids = sorted(
-            set(
-                self.conn.execute(
-                    select(m.StoryArticle.story_id).where(
-                        m.StoryArticle.article_id.in_(list(article_ids))
-                    )
-                ).scalars()
-            )
-        )
+        """The members in [start, end] (the newest `per_story` of each) of these stories, if
+        they began in the window, each with its weights of `terms` (the only ones a
+        similarity with an article of those terms needs), in one statement."""
         if not story_ids:
             return []
+        wanted = list(terms)
+        weight_of = m.StoryTerm.article_id == m.StoryArticle.article_id
         rows = self.conn.execute(
             select(m.StoryArticle.article_id, m.StoryArticle.story_id, m.StoryArticle.at)
-            .add_columns(m.Article.press_id)
+            .add_columns(m.Article.press_id, m.StoryTerm.term, m.StoryTerm.weight)
             .join(m.Article, m.Article.id == m.StoryArticle.article_id)
             .join(m.Story, m.Story.id == m.StoryArticle.story_id)
-            .where(m.StoryArticle.story_id.in_(story_ids), m.StoryArticle.at.between(start, end))
+            .outerjoin(m.StoryTerm, and_(weight_of, m.StoryTerm.term.in_(wanted)))
+            .where(
+                m.StoryArticle.story_id.in_(list(story_ids)),
+                m.StoryArticle.at.between(start, end),
+            )
             # A story begun more than a window before the article is over: without this,
             # stories would chain on from day to day, one close article at a time.
             .where(m.Story.first_at >= start)
             .order_by(m.StoryArticle.story_id, m.StoryArticle.at.desc(), m.StoryArticle.article_id)
-        ).all()
-        kept: list[tuple[int, int, datetime, int | None]] = []
+        )
+        out: list[Member] = []
         count: dict[int, int] = defaultdict(int)
-        for aid, sid, at, press_id in rows:
-            count[sid] += 1
-            if count[sid] <= per_story:
-                kept.append((aid, sid, at, press_id))
-        weights: dict[int, dict[str, float]] = defaultdict(dict)
-        ids = [k[0] for k in kept]
-        wanted = list(terms)
-        for i in range(0, len(ids), IN_BATCH):
-            for aid, term, weight in self.conn.execute(
-                select(m.StoryTerm.article_id, m.StoryTerm.term, m.StoryTerm.weight).where(
-                    m.StoryTerm.article_id.in_(ids[i : i + IN_BATCH]),
-                    m.StoryTerm.term.in_(wanted),
-                )
-            ):
-                weights[aid][term] = weight
-        return [Member(aid, sid, press_id, at, weights[aid]) for aid, sid, at, press_id in kept]
+        last: int | None = None
+        weights: dict[str, float] = {}
+        for aid, sid, at, press_id, term, weight in rows:
+            if aid != last:  # a member's rows come together (ordered by it)
+                last = aid
+                count[sid] += 1
+                weights = {}
+                if count[sid] <= per_story:
+                    out.append(Member(aid, sid, press_id, at, weights))
+            if term is not None:
+                weights[term] = weight
+        return out
 
     def join(
         self,
@@ -304,8 +311,24 @@ class StoryTransaction:
                 article_id=article_id, story_id=story_id, similarity=similarity, at=at
             )
         )
-        self.refresh(story_id)
+        self.recount(story_id)
         return story_id
+
+    def recount(self, story_id: int) -> None:
+        """`refresh` for a story that has members (one just joined): the same counts and
+        headline, in one UPDATE."""
+        self.conn.execute(
+            update(m.Story)
+            .where(m.Story.id == story_id)
+            .values(
+                articles=_members(story_id, func.count()),
+                presses=_members(story_id, func.count(func.distinct(m.Article.press_id))),
+                first_at=_members(story_id, func.min(m.StoryArticle.at)),
+                last_at=_members(story_id, func.max(m.StoryArticle.at)),
+                updated_at=utcnow(),
+                headline=_headline(story_id).scalar_subquery(),
+            )
+        )
 
     def refresh(self, story_id: int) -> None:
         """Recount the story from its members and choose its headline (delete it when no
@@ -335,19 +358,36 @@ class StoryTransaction:
         # The headline: the member that matched the story best when it joined (close to
         # its centre); a lone article's own. Copies (similarity 1) and the founder say
         # nothing about the centre, so they come after.
-        values["headline"] = self.conn.execute(
-            select(m.Article.title)
-            .join(m.StoryArticle, m.StoryArticle.article_id == m.Article.id)
-            .where(m.StoryArticle.story_id == story_id)
-            .order_by(
-                (m.StoryArticle.similarity >= 1.0).asc(),
-                m.StoryArticle.similarity.desc(),
-                m.StoryArticle.at,
-                m.Article.id,
-            )
-            .limit(1)
-        ).scalar_one()
+        values["headline"] = self.conn.execute(_headline(story_id)).scalar_one()
         self.conn.execute(update(m.Story).where(m.Story.id == story_id).values(**values))
+
+
+def _members(story_id: int, column: Any) -> Any:
+    """`column` (an aggregate) over the story's members, as a scalar subquery."""
+    return (
+        select(column)
+        .select_from(m.StoryArticle)
+        .join(m.Article, m.Article.id == m.StoryArticle.article_id)
+        .where(m.StoryArticle.story_id == story_id)
+        .scalar_subquery()
+    )
+
+
+def _headline(story_id: int) -> Select[str]:
+    """The story's headline: the title of the member that matched it best when it joined
+    (close to its centre); copies (similarity 1) and the founder come after."""
+    return (
+        select(m.Article.title)
+        .join(m.StoryArticle, m.StoryArticle.article_id == m.Article.id)
+        .where(m.StoryArticle.story_id == story_id)
+        .order_by(
+            (m.StoryArticle.similarity >= 1.0).asc(),
+            m.StoryArticle.similarity.desc(),
+            m.StoryArticle.at,
+            m.Article.id,
+        )
+        .limit(1)
+    )
 
 
 @contextmanager
