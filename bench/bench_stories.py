@@ -4,12 +4,14 @@
         [--set FIELD=VALUE …]
 
 Quality. The articles of `news-finance-2025.jsonl` (`$NEWSNOTE_EVAL`, else `../shared/eval`)
-are imported once into a SQLite store through the real path (`newsnote import-articles`:
-analysis with Kiwi, save, story assignment) and kept at `--store` (default
-`$TMPDIR/newsnote-bench-stories.db`) for the next run; `--days N` takes the first N days
-only. The stories are then rebuilt as `newsnote stories rebuild` does (oldest article
-first) and judged on `bench/data/story_pairs.tsv` (split, url_a, url_b, same, kind, why): a
-pair is predicted "same" when both articles are in one story. Precision, recall and F1 of
+are imported once, oldest first, into a SQLite store through the real path (`newsnote
+import-articles`: analysis with Kiwi, save, story assignment from the analysis in memory)
+and kept at `--store` (default `$TMPDIR/newsnote-bench-stories.db`) for the next run;
+`--days N` takes the first N days only. The stories as the import left them are scored,
+then rebuilt as `newsnote stories rebuild` does (oldest article first, from the store),
+scored again and compared with the import's (articles whose story has the same members).
+Scores are on `bench/data/story_pairs.tsv` (split, url_a, url_b, same, kind, why): a pair
+is predicted "same" when both articles are in one story. Precision, recall and F1 of
 "same" are printed for the `tune` and `check` splits apart, with per kind the pairs and how
 many were put in one story. Thresholds are chosen on `tune` only (`--tune` runs the grid
 and prints each point); `check` is the held-out figure.
@@ -77,10 +79,12 @@ def build_store(path: Path, source: Path, days: int | None) -> str:
         wanted = set(sorted(seen)[:days])
 
     def records():  # type: ignore[no-untyped-def]
-        for record in read_jsonl(source.open("rb")):
-            published = str((record.fields or {}).get("published", ""))
-            if wanted is None or published[:10] in wanted:
-                yield record
+        # oldest first, as a live store meets them and as a rebuild replays them (the file
+        # runs newest first within each day), so the stories as imported can be compared
+        # with the rebuild's
+        with source.open("rb") as lines:
+            kept = [r for r in read_jsonl(lines) if wanted is None or _published(r)[:10] in wanted]
+        return sorted(kept, key=lambda r: datetime.fromisoformat(_published(r)))
 
     engine = storage_db.make_engine(url)
     storage_db.ensure_schema(url, engine)
@@ -89,6 +93,10 @@ def build_store(path: Path, source: Path, days: int | None) -> str:
     print(f"imported {n} articles in {time.perf_counter() - started:.0f} s -> {path}")
     engine.dispose()
     return url
+
+
+def _published(record) -> str:  # type: ignore[no-untyped-def]
+    return str((record.fields or {}).get("published", "")) or "1970-01-01T00:00:00+00:00"
 
 
 def read_pairs() -> list[dict[str, str]]:
@@ -159,6 +167,11 @@ def quality(args: argparse.Namespace, url: str) -> None:
     pairs = read_pairs() if PAIRS.exists() else []
     if not pairs:
         print(f"no labelled pairs at {PAIRS}: nothing to score")
+    imported = story_map(engine)  # as the import's incremental assignment left them
+    print(f"\nas imported (incremental, default parameters): {len(imported)} articles")
+    for split in ("tune", "check"):
+        if any(p["split"] == split for p in pairs):
+            show(split, score(pairs, url_ids, imported, split))
     base = DEFAULT
     for setting in args.set or ():
         key, _, value = setting.partition("=")
@@ -184,7 +197,23 @@ def quality(args: argparse.Namespace, url: str) -> None:
         for split in ("tune", "check"):
             if any(p["split"] == split for p in pairs):
                 show(split, score(pairs, url_ids, stories, split))
+        if params == DEFAULT and imported:
+            same = _same_groups(imported, stories)
+            print(f"rebuild vs import: {same} of {len(stories)} articles with the same co-members")
     engine.dispose()
+
+
+def _same_groups(a: dict[int, int], b: dict[int, int]) -> int:
+    """Articles whose story has the same members in both assignments."""
+
+    def groups(x: dict[int, int]) -> dict[int, frozenset[int]]:
+        by: dict[int, set[int]] = {}
+        for aid, sid in x.items():
+            by.setdefault(sid, set()).add(aid)
+        return {aid: frozenset(by[sid]) for aid, sid in x.items()}
+
+    ga, gb = groups(a), groups(b)
+    return sum(1 for aid, g in gb.items() if ga.get(aid) == g)
 
 
 # --- cost as the store grows -------------------------------------------------------------------

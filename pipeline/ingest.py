@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from pipeline.analysis import ANALYSIS_VERSION, begin_analysis, finish_analysis
+from pipeline.analysis import ANALYSIS_VERSION, Draft, begin_analysis, finish_analysis
 from pipeline.analysis.sentences import SplitInProgress
 from pipeline.errors import USER_ERRORS, InputError
 from pipeline.settings import Settings, fetch_config_for
 from pipeline.stories.assign import assign_story
+from pipeline.stories.features import analysed_terms
 from scrapers.fetch import fetch_url
 from scrapers.files import page_from_file
 from scrapers.model import Article, Page
@@ -156,23 +157,25 @@ def _finish(
     if isinstance(item, _Waiting):
         article = item.split.article
         try:
-            analysis = _analyse(engine, item.split, settings)
+            draft, analysis = _analyse(engine, item.split, settings)
             saved = save_article(
                 engine, article, analysis, page=item.page, content_hash=item.content_hash
             )
-            assign_story(engine, saved, settings)
+            # matched on what analysis has in hand: nothing read back or tokenised again
+            assign_story(engine, saved, settings, terms=analysed_terms(draft, analysis))
         except USER_ERRORS as exc:
             return key, exc
         item = IngestResult(article, saved, analysis)
     return key, item
 
 
-def _analyse(engine: Engine, split: SplitInProgress, settings: Settings) -> Analysis:
-    """Finish Kiwi's tokens into an analysis, with the store's counts for the candidates."""
+def _analyse(engine: Engine, split: SplitInProgress, settings: Settings) -> tuple[Draft, Analysis]:
+    """Finish Kiwi's tokens into an analysis, with the store's counts for the candidates
+    (and the draft it was finished from, with the tokens)."""
 
     draft = begin_analysis(split.article, split.result())
     corpus = corpus_view(engine, url=split.article.url, terms=draft.terms)
-    return finish_analysis(
+    return draft, finish_analysis(
         draft,
         doc_freq=corpus.doc_freq,
         n_docs=corpus.n_docs,

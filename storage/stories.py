@@ -17,8 +17,20 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from storage import models as m
 from storage.db import for_reads
@@ -151,6 +163,95 @@ def forget(engine: Engine, article_ids: Sequence[int]) -> None:
 
 
 # --- one assignment --------------------------------------------------------------------------
+# The statements of an assignment are built once, their values bound at each call (as the
+# save's are, docs/design.md): building and caching a statement cost more than running it.
+
+_SA, _ST = m.StoryArticle, m.StoryTerm
+_when = m.StoryArticle.at.type
+_START, _END = bindparam("b_start", type_=_when), bindparam("b_end", type_=_when)
+_TERMS: Any = bindparam("b_terms", expanding=True)
+_AT = select(_article_at).where(m.Article.id == bindparam("b_article"))
+_STORY_OF = select(_SA.story_id).where(_SA.article_id == bindparam("b_article"))
+_WINDOW_SIZE = select(func.count()).where(_SA.at.between(_START, _END))
+_DOC_FREQ = (
+    select(_ST.term, func.count())
+    .where(_ST.term.in_(_TERMS), _ST.at.between(_START, _END))
+    .group_by(_ST.term)
+)
+# The stories of the (at most b_limit) articles in the window sharing most of b_terms.
+_CANDIDATE_STORIES = (
+    select(_SA.story_id)
+    .distinct()
+    .where(
+        _SA.article_id.in_(
+            select(_ST.article_id)
+            .where(_ST.term.in_(_TERMS), _ST.at.between(_START, _END))
+            .group_by(_ST.article_id)
+            .order_by(func.count().desc(), _ST.article_id)
+            .limit(bindparam("b_limit"))
+            .scalar_subquery()
+        )
+    )
+)
+# The window's members of b_stories with their weights of b_terms (a row per member and
+# term it has, or one with no term), a member's rows together, newest member first.
+_MEMBERS = (
+    select(_SA.article_id, _SA.story_id, _SA.at, m.Article.press_id, _ST.term, _ST.weight)
+    .join(m.Article, m.Article.id == _SA.article_id)
+    .join(m.Story, m.Story.id == _SA.story_id)
+    .outerjoin(_ST, and_(_ST.article_id == _SA.article_id, _ST.term.in_(_TERMS)))
+    .where(
+        _SA.story_id.in_(bindparam("b_stories", expanding=True)),
+        _SA.at.between(_START, _END),
+        # A story begun more than a window before the article is over: without this,
+        # stories would chain on from day to day, one close article at a time.
+        m.Story.first_at >= _START,
+    )
+    .order_by(_SA.story_id, _SA.at.desc(), _SA.article_id)
+)
+_NEW_STORY = (
+    insert(m.Story)
+    .values(headline="", first_at=_START, last_at=_START, articles=0, presses=0)
+    .returning(m.Story.id)
+)
+_INDEX = insert(_ST)
+_JOIN = insert(_SA)
+
+
+def _of_story(column: Any) -> Any:
+    """`column` (an aggregate) over the members of story b_story, as a scalar subquery."""
+    return (
+        select(column)
+        .select_from(_SA)
+        .join(m.Article, m.Article.id == _SA.article_id)
+        .where(_SA.story_id == bindparam("b_story"))
+        .scalar_subquery()
+    )
+
+
+# The headline: the title of the member that matched the story best when it joined (close
+# to its centre); a lone article's own. Copies (similarity 1) and the founder say nothing
+# about the centre, so they come after.
+_HEADLINE = (
+    select(m.Article.title)
+    .join(_SA, _SA.article_id == m.Article.id)
+    .where(_SA.story_id == bindparam("b_story"))
+    .order_by((_SA.similarity >= 1.0).asc(), _SA.similarity.desc(), _SA.at, m.Article.id)
+    .limit(1)
+)
+# `refresh` in one UPDATE, for a story that has members (one just joined).
+_RECOUNT = (
+    update(m.Story)
+    .where(m.Story.id == bindparam("b_story"))
+    .values(
+        articles=_of_story(func.count()),
+        presses=_of_story(func.count(func.distinct(m.Article.press_id))),
+        first_at=_of_story(func.min(_SA.at)),
+        last_at=_of_story(func.max(_SA.at)),
+        headline=_HEADLINE.scalar_subquery(),
+        updated_at=bindparam("b_now", type_=_when),
+    )
+)
 
 
 class StoryTransaction:
@@ -159,29 +260,31 @@ class StoryTransaction:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    def article_at(self, article_id: int) -> datetime:
+        """The article's time: published, else first seen."""
+        at: datetime = self.conn.execute(_AT, {"b_article": article_id}).scalar_one()
+        return at
+
     def leave(self, article_id: int) -> None:
-        """Take the article out of its story (if any) and out of the term index."""
-        self.leave_many([article_id])
+        """Take the article out of its story (if any) and out of the term index. An article
+        in no story has no terms indexed either (`join` writes both), so a new article
+        costs one read here."""
+        if self.conn.execute(_STORY_OF, {"b_article": article_id}).first() is not None:
+            self.leave_many([article_id])
 
     def leave_many(self, article_ids: Sequence[int]) -> None:
         ids = list(article_ids)
         stories = set(
-            self.conn.execute(
-                select(m.StoryArticle.story_id).where(m.StoryArticle.article_id.in_(ids))
-            ).scalars()
+            self.conn.execute(select(_SA.story_id).where(_SA.article_id.in_(ids))).scalars()
         )
-        self.conn.execute(delete(m.StoryTerm).where(m.StoryTerm.article_id.in_(ids)))
-        self.conn.execute(delete(m.StoryArticle).where(m.StoryArticle.article_id.in_(ids)))
+        self.conn.execute(delete(_ST).where(_ST.article_id.in_(ids)))
+        self.conn.execute(delete(_SA).where(_SA.article_id.in_(ids)))
         for story_id in sorted(stories):
             self.refresh(story_id)
 
     def window_size(self, start: datetime, end: datetime) -> int:
         """Articles with a story whose time is in [start, end]."""
-        return int(
-            self.conn.execute(
-                select(func.count()).where(m.StoryArticle.at.between(start, end))
-            ).scalar_one()
-        )
+        return int(self.conn.execute(_WINDOW_SIZE, {"b_start": start, "b_end": end}).scalar_one())
 
     def window_doc_freq(
         self, terms: Sequence[str], start: datetime, end: datetime
@@ -190,87 +293,56 @@ class StoryTransaction:
         out: dict[str, int] = {}
         for i in range(0, len(terms), IN_BATCH):
             rows = self.conn.execute(
-                select(m.StoryTerm.term, func.count())
-                .where(
-                    m.StoryTerm.term.in_(list(terms[i : i + IN_BATCH])),
-                    m.StoryTerm.at.between(start, end),
-                )
-                .group_by(m.StoryTerm.term)
+                _DOC_FREQ,
+                {"b_terms": list(terms[i : i + IN_BATCH]), "b_start": start, "b_end": end},
             )
             out.update({t: int(n) for t, n in rows})
         return out
 
-    def candidates(
+    def candidate_stories(
         self, terms: Sequence[str], start: datetime, end: datetime, *, limit: int
     ) -> list[int]:
-        """Articles in [start, end] sharing the most of `terms` (the rare ones), at most
-        `limit`, most shared first."""
+        """The stories of the articles in [start, end] sharing the most of `terms` (the
+        rare ones), at most `limit` articles, most shared first (one statement)."""
         if not terms:
             return []
-        shared = func.count().label("shared")
-        rows = self.conn.execute(
-            select(m.StoryTerm.article_id, shared)
-            .where(m.StoryTerm.term.in_(list(terms)), m.StoryTerm.at.between(start, end))
-            .group_by(m.StoryTerm.article_id)
-            .order_by(shared.desc(), m.StoryTerm.article_id)
-            .limit(limit)
-        )
-        return [aid for aid, _ in rows]
+        values = {"b_terms": list(terms), "b_start": start, "b_end": end, "b_limit": limit}
+        return sorted(self.conn.execute(_CANDIDATE_STORIES, values).scalars())
 
     def members(
         self,
-        article_ids: Sequence[int],
+        story_ids: Sequence[int],
         start: datetime,
         end: datetime,
         *,
         per_story: int,
         terms: Sequence[str],
     ) -> list[Member]:
-        """The members in [start, end] (the newest `per_story` of each) of the stories these
-        articles are in, if those stories began in the window, each with its weights of
-        `terms` (the only ones a similarity with an article of those terms needs)."""
-        if not article_ids:
-            return []
-        story_ids = sorted(
-            set(
-                self.conn.execute(
-                    select(m.StoryArticle.story_id).where(
-                        m.StoryArticle.article_id.in_(list(article_ids))
-                    )
-                ).scalars()
-            )
-        )
+        """The members in [start, end] (the newest `per_story` of each) of these stories, if
+        they began in the window, each with its weights of `terms` (the only ones a
+        similarity with an article of those terms needs), in one statement."""
         if not story_ids:
             return []
-        rows = self.conn.execute(
-            select(m.StoryArticle.article_id, m.StoryArticle.story_id, m.StoryArticle.at)
-            .add_columns(m.Article.press_id)
-            .join(m.Article, m.Article.id == m.StoryArticle.article_id)
-            .join(m.Story, m.Story.id == m.StoryArticle.story_id)
-            .where(m.StoryArticle.story_id.in_(story_ids), m.StoryArticle.at.between(start, end))
-            # A story begun more than a window before the article is over: without this,
-            # stories would chain on from day to day, one close article at a time.
-            .where(m.Story.first_at >= start)
-            .order_by(m.StoryArticle.story_id, m.StoryArticle.at.desc(), m.StoryArticle.article_id)
-        ).all()
-        kept: list[tuple[int, int, datetime, int | None]] = []
+        values = {
+            "b_stories": list(story_ids),
+            "b_terms": list(terms),
+            "b_start": start,
+            "b_end": end,
+        }
+        out: list[Member] = []
         count: dict[int, int] = defaultdict(int)
-        for aid, sid, at, press_id in rows:
-            count[sid] += 1
-            if count[sid] <= per_story:
-                kept.append((aid, sid, at, press_id))
-        weights: dict[int, dict[str, float]] = defaultdict(dict)
-        ids = [k[0] for k in kept]
-        wanted = list(terms)
-        for i in range(0, len(ids), IN_BATCH):
-            for aid, term, weight in self.conn.execute(
-                select(m.StoryTerm.article_id, m.StoryTerm.term, m.StoryTerm.weight).where(
-                    m.StoryTerm.article_id.in_(ids[i : i + IN_BATCH]),
-                    m.StoryTerm.term.in_(wanted),
-                )
-            ):
-                weights[aid][term] = weight
-        return [Member(aid, sid, press_id, at, weights[aid]) for aid, sid, at, press_id in kept]
+        last: int | None = None
+        weights: dict[str, float] = {}
+        for aid, sid, at, press_id, term, weight in self.conn.execute(_MEMBERS, values):
+            if aid != last:  # a member's rows come together (ordered by it)
+                last = aid
+                count[sid] += 1
+                weights = {}
+                if count[sid] <= per_story:
+                    out.append(Member(aid, sid, press_id, at, weights))
+            if term is not None:
+                weights[term] = weight
+        return out
 
     def join(
         self,
@@ -284,28 +356,26 @@ class StoryTransaction:
         """Index the article's terms and put it in `story_id` (None: a new story); the
         story's id."""
         if story_id is None:
-            story_id = int(
-                self.conn.execute(
-                    insert(m.Story)
-                    .values(headline="", first_at=at, last_at=at, articles=0, presses=0)
-                    .returning(m.Story.id)
-                ).scalar_one()
-            )
+            story_id = int(self.conn.execute(_NEW_STORY, {"b_start": at}).scalar_one())
         if terms:
             self.conn.execute(
-                insert(m.StoryTerm),
+                _INDEX,
                 [
                     {"article_id": article_id, "term": t, "weight": w, "at": at}
                     for t, w in terms.items()
                 ],
             )
         self.conn.execute(
-            insert(m.StoryArticle).values(
-                article_id=article_id, story_id=story_id, similarity=similarity, at=at
-            )
+            _JOIN,
+            {"article_id": article_id, "story_id": story_id, "similarity": similarity, "at": at},
         )
-        self.refresh(story_id)
+        self.recount(story_id)
         return story_id
+
+    def recount(self, story_id: int) -> None:
+        """`refresh` for a story that has members (one just joined): the same counts and
+        headline, in one UPDATE."""
+        self.conn.execute(_RECOUNT, {"b_story": story_id, "b_now": utcnow()})
 
     def refresh(self, story_id: int) -> None:
         """Recount the story from its members and choose its headline (delete it when no
@@ -332,21 +402,7 @@ class StoryTransaction:
             "last_at": last,
             "updated_at": utcnow(),
         }
-        # The headline: the member that matched the story best when it joined (close to
-        # its centre); a lone article's own. Copies (similarity 1) and the founder say
-        # nothing about the centre, so they come after.
-        values["headline"] = self.conn.execute(
-            select(m.Article.title)
-            .join(m.StoryArticle, m.StoryArticle.article_id == m.Article.id)
-            .where(m.StoryArticle.story_id == story_id)
-            .order_by(
-                (m.StoryArticle.similarity >= 1.0).asc(),
-                m.StoryArticle.similarity.desc(),
-                m.StoryArticle.at,
-                m.Article.id,
-            )
-            .limit(1)
-        ).scalar_one()
+        values["headline"] = self.conn.execute(_HEADLINE, {"b_story": story_id}).scalar_one()
         self.conn.execute(update(m.Story).where(m.Story.id == story_id).values(**values))
 
 

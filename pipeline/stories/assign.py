@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -78,13 +78,19 @@ def params_for(settings: Settings | None) -> StoryParams:
     return replace(DEFAULT, window=timedelta(hours=settings.story_window_hours))
 
 
-def assign_story(engine: Engine, saved: Saved, settings: Settings | None = None) -> int | None:
+def assign_story(
+    engine: Engine, saved: Saved, settings: Settings | None = None, *, terms: Terms | None = None
+) -> int | None:
     """Keep a saved article's story current, right after the save: an unchanged article
-    already in a story stays there; a new or changed one is (re)assigned. Its story id."""
+    already in a story stays there; a new or changed one is (re)assigned. `terms` are the
+    article's (`features.analysed_terms`) when the caller has its analysis in hand;
+    otherwise they are computed from the stored article. Its story id."""
     from storage.stories import story_of
 
     if saved.status == "unchanged" and (story := story_of(engine, saved.article_id)):
         return story
+    if terms is not None:
+        return assign_terms(engine, saved.article_id, terms, params_for(settings))
     found = assign_articles(engine, [saved.article_id], params_for(settings))
     return found[0] if found else None
 
@@ -92,56 +98,71 @@ def assign_story(engine: Engine, saved: Saved, settings: Settings | None = None)
 def assign_articles(
     engine: Engine, article_ids: Sequence[int], params: StoryParams = DEFAULT, *, chunk: int = 200
 ) -> list[int]:
-    """Assign each article in turn (in the order given); their story ids."""
-    from pipeline.stories.features import doc_terms
+    """Assign each stored article in turn (in the order given); their story ids."""
+    from pipeline.stories.features import KEYWORDS, LEAD, doc_terms
     from storage.stories import load_docs
 
     out: list[int] = []
     for i in range(0, len(article_ids), chunk):
-        docs = load_docs(engine, article_ids[i : i + chunk])
+        docs = load_docs(engine, article_ids[i : i + chunk], lead=LEAD, keywords=KEYWORDS)
         for doc, terms in zip(docs, doc_terms(docs), strict=True):
-            out.append(assign_doc(engine, doc, terms, params))
+            out.append(assign_terms(engine, doc.article_id, terms, params, at=doc.at))
     return out
 
 
 def assign_doc(engine: Engine, doc: StoryDoc, terms: Terms, params: StoryParams = DEFAULT) -> int:
     """Assign one article whose terms are known; its story id."""
+    return assign_terms(engine, doc.article_id, terms, params, at=doc.at)
+
+
+def assign_terms(
+    engine: Engine,
+    article_id: int,
+    terms: Terms,
+    params: StoryParams = DEFAULT,
+    *,
+    at: datetime | None = None,
+) -> int:
+    """Assign one stored article by its terms (its time `at` read from the store when not
+    given); its story id."""
     from storage.stories import story_transaction
 
     with story_transaction(engine) as tx:
-        tx.leave(doc.article_id)
-        vec, decision = decide(tx, doc, terms, params)
+        if at is None:
+            at = tx.article_at(article_id)
+        tx.leave(article_id)
+        vec, decision = decide(tx, at, terms, params)
         return tx.join(
-            doc.article_id,
+            article_id,
             decision.story_id,
             terms={t: round(w, 6) for t, w in vec.items()},
             similarity=round(decision.similarity, 4),
-            at=doc.at,
+            at=at,
         )
 
 
 def decide(
-    tx: StoryTransaction, doc: StoryDoc, terms: Terms, params: StoryParams
+    tx: StoryTransaction, at: datetime, terms: Terms, params: StoryParams
 ) -> tuple[dict[str, float], Decision]:
     """The article's unit TF-IDF vector (what the index keeps of it) and its story."""
-    start, end = doc.at - params.window, doc.at + params.window
+    start, end = at - params.window, at + params.window
     n = tx.window_size(start, end)
     df = tx.window_doc_freq(sorted(terms), start, end)
     unit = _unit(_weigh(terms, df, n))
     shared = [t for t in unit if df.get(t, 0) > 0]
     rare = sorted(shared, key=lambda t: (-unit[t], t))[: params.rare_terms]
     members = tx.members(
-        tx.candidates(rare, start, end, limit=params.candidates),
+        tx.candidate_stories(rare, start, end, limit=params.candidates),
         start,
         end,
         per_story=params.per_story,
         terms=sorted(shared),
     )
-    return unit, _best_story(doc, unit, members, params) or Decision(None, 1.0)
+    return unit, _best_story(at, unit, members, params) or Decision(None, 1.0)
 
 
 def _best_story(
-    doc: StoryDoc, unit: Mapping[str, float], members: Sequence[Member], params: StoryParams
+    at: datetime, unit: Mapping[str, float], members: Sequence[Member], params: StoryParams
 ) -> Decision | None:
     """The story scoring highest at or above the threshold. A story's score blends its best
     member's cosine with the mean over its members (a story as a whole agreeing, not one
@@ -154,7 +175,7 @@ def _best_story(
     for story_id, group in sorted(by_story.items()):
         sims = [_dot(unit, mem.terms) for mem in group]
         top, mean = max(sims), sum(sims) / len(sims)
-        apart = min(abs((doc.at - mem.at).total_seconds()) for mem in group)
+        apart = min(abs((at - mem.at).total_seconds()) for mem in group)
         decay = 1.0 - params.decay * min(apart / decay_s, 1.0)
         score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
         if top >= params.wire:  # a copy of a member's text is that member's story

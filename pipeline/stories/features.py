@@ -13,13 +13,16 @@ compounds that are more specific than either part.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pipeline.analysis import Draft
+    from pipeline.model import Analysis
     from storage.stories import StoryDoc
 
 Terms = dict[str, float]
+Morph = tuple[str, str, int, int]  # (form, tag, start, end), as analysis keeps tokens
 
 NOUNS = frozenset({"NNG", "NNP", "SL", "SH"})
 TITLE_WEIGHT = 2.0  # the headline names the event
@@ -31,36 +34,85 @@ REPEAT_BONUS = 0.25  # each further mention; capped so one repeated word cannot 
 MAX_WEIGHT = 4.0
 # Dates and durations (올해, 3년) are shared by unrelated stories; amounts and rates are not.
 FIGURE_KINDS = frozenset({"money", "percent", "percent_point", "count", "ratio"})
+LEAD = 3  # sentences of the lead
+KEYWORDS = 10  # best keywords
+
+
+def terms_of(
+    headlines: Iterable[Sequence[Morph]],
+    lead: Iterable[Sequence[Morph]],
+    keywords: Iterable[str],
+    figures: Iterable[tuple[str, str, str | None]],
+) -> Terms:
+    """The weighted terms of an article from its tokens: those of each title and deck line,
+    those of each lead sentence (nouns are joined into compounds only inside one of them),
+    its best keywords and its lead's figures as (kind, exact value, unit)."""
+    terms: Terms = {}
+    for parts, weight in ((headlines, TITLE_WEIGHT), (lead, LEAD_WEIGHT)):
+        for part in parts:
+            for term, bonus in _nouns(part):
+                _add(terms, term, weight * bonus)
+    for term in keywords:
+        _add(terms, term.replace(" ", ""), KEYWORD_WEIGHT)
+    for kind, value, unit in figures:
+        if kind in FIGURE_KINDS:
+            _add(terms, f"#{kind}:{value}{unit or ''}", FIGURE_WEIGHT)
+    return terms
+
+
+def analysed_terms(draft: Draft, analysis: Analysis) -> Terms:
+    """The terms of an article just analysed, from what analysis has in memory (Kiwi's
+    tokens of its title, deck and sentences, its keywords and figures): what `doc_terms`
+    computes from the stored article, without reading it back or tokenising it again."""
+    lead = analysis.sentences[:LEAD]
+    figures = [
+        (str(f.kind), value_text(f.value), f.unit)
+        for s in lead
+        for pos, f in enumerate(s.figures)
+        # as stored: a figure converting an earlier one of its sentence is not its own fact
+        if not (f.converts is not None and 0 <= f.converts < pos)
+    ]
+    best = sorted((k for k in analysis.keywords if k.rank <= KEYWORDS), key=lambda k: k.rank)
+    return terms_of(
+        draft.split.extra_tokens, draft.split.tokens[:LEAD], [k.term for k in best], figures
+    )
+
+
+def value_text(value: int | float | str | None) -> str:
+    """A figure's exact value as the store keeps it (`storage.save`: repr of a float)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def doc_terms(docs: Sequence[StoryDoc]) -> list[Terms]:
-    """The weighted terms of each doc (one batched Kiwi call for all of them)."""
+    """The weighted terms of each stored doc: each title and deck line and each lead
+    sentence tokenised on its own, as analysis has them (one batched Kiwi call for all)."""
     from pipeline.analysis.kiwi import tokenize_many
 
     texts: list[str] = []
+    spans: list[tuple[int, int, int]] = []  # per doc: first text, headline lines, lead sentences
     for doc in docs:
-        texts.append(" ".join((doc.title, *doc.subheadings)))
-        texts.append(" ".join(doc.lead))
-    tokens = tokenize_many(texts)
+        heads = [t for t in (doc.title, *doc.subheadings) if t.strip()]
+        spans.append((len(texts), len(heads), len(doc.lead)))
+        texts.extend(heads)
+        texts.extend(doc.lead)
+    tokens = [[(t.form, t.tag, t.start, t.end) for t in toks] for toks in tokenize_many(texts)]
     out: list[Terms] = []
-    for i, doc in enumerate(docs):
-        terms: Terms = {}
-        for part, weight in ((tokens[2 * i], TITLE_WEIGHT), (tokens[2 * i + 1], LEAD_WEIGHT)):
-            for term, bonus in _nouns([(t.form, t.tag, t.start, t.end) for t in part]):
-                _add(terms, term, weight * bonus)
-        for term in doc.keywords:
-            _add(terms, term.replace(" ", ""), KEYWORD_WEIGHT)
-        for kind, value, unit in doc.figures:
-            if kind in FIGURE_KINDS:
-                _add(terms, f"#{kind}:{value}{unit or ''}", FIGURE_WEIGHT)
-        out.append(terms)
+    for doc, (first, n_heads, n_lead) in zip(docs, spans, strict=True):
+        mid = first + n_heads
+        out.append(
+            terms_of(tokens[first:mid], tokens[mid : mid + n_lead], doc.keywords, doc.figures)
+        )
     return out
 
 
-def _nouns(tokens: Sequence[tuple[str, str, int, int]]) -> list[tuple[str, float]]:
+def _nouns(tokens: Sequence[Morph]) -> list[tuple[str, float]]:
     """(term, bonus) for each noun worth matching on, and each pair of adjacent nouns."""
     found: list[tuple[str, float]] = []
-    prev: tuple[str, str, int, int] | None = None
+    prev: Morph | None = None
     for tok in tokens:
         form, tag, start, _end = tok
         if tag not in NOUNS:

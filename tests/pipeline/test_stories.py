@@ -304,3 +304,27 @@ def test_a_store_from_before_stories_says_what_to_run(tmp_path: Path) -> None:
     assert rebuilt.stdout.strip() == (
         "stories: 0 articles in 0 stories, 0 of them carried by 2 or more presses"
     )
+
+
+def test_the_terms_an_import_matches_on_are_those_a_rebuild_reads_back(sqlite_url: str) -> None:
+    """The ingest hook takes an article's terms from its analysis in memory; a rebuild
+    computes them from the stored article: both must give the same terms."""
+    from pipeline.analysis import begin_analysis, finish_analysis
+    from pipeline.cli.import_articles_cmd import article_from_record, read_jsonl
+    from pipeline.stories.features import KEYWORDS, LEAD, analysed_terms, doc_terms
+    from storage.save import save_article
+    from storage.stories import load_docs
+
+    engine = make_engine(sqlite_url)
+    with ARTICLES.open("rb") as lines:
+        records = list(read_jsonl(lines))
+    try:
+        for record in records:
+            article = article_from_record(record.fields or {})
+            draft = begin_analysis(article)
+            analysis = finish_analysis(draft)
+            saved = save_article(engine, article, analysis, content_hash=article.content_hash())
+            [doc] = load_docs(engine, [saved.article_id], lead=LEAD, keywords=KEYWORDS)
+            assert analysed_terms(draft, analysis) == doc_terms([doc])[0], article.url
+    finally:
+        engine.dispose()
