@@ -498,12 +498,7 @@ def _parse_entertain(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     press = (clean(str(logos[0])) if logos else "") or _press_in_author(author)
     related = _related(body, url, press)
     images = _photos(body)
-    drop(body.xpath(ENT_FURNITURE))
-    drop(body.xpath(BODY_JUNK))
-    videos = body.xpath(APP_VIDEO)
-    drop(videos)
-    blocks = body_blocks(body, keep=not_copyright)
-    _refuse_without_prose(url, "#articeBody", blocks, bool(videos) or _is_video(root), images)
+    blocks = _entertainment_blocks(root, body, url, "#articeBody", images)
     names = [reporter_name(text_of(e)) for e in root.xpath(ENT_JOURNALIST)]
     authors = merge_authors(names, authors_in_body(blocks)) or authors_in_body(blocks)
     return Article(
@@ -525,6 +520,20 @@ def _parse_entertain(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     )
 
 
+def _entertainment_blocks(
+    root: HtmlElement, body: HtmlElement, url: str, where: str, images: tuple[Image, ...]
+) -> list[Block]:
+    """The paragraphs of an entertainment or app body once its furniture and players are out;
+    a body left without prose is refused as what it is (video-only page, gallery)."""
+    drop(body.xpath(ENT_FURNITURE))
+    drop(body.xpath(BODY_JUNK))
+    videos = body.xpath(APP_VIDEO)
+    drop(videos)
+    blocks = body_blocks(body, keep=not_copyright)
+    _refuse_without_prose(url, where, blocks, bool(videos) or _is_video(root), images)
+    return blocks
+
+
 def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     title_el = first(root, APP_TITLE)
     if title_el is None or not text_of(title_el):
@@ -536,12 +545,7 @@ def _parse_app(root: HtmlElement, body: HtmlElement, url: str) -> Article:
     press = _press_in_author(author)
     related = _related(body, url, press)
     images = _app_photos(body) + _photos(body)
-    drop(body.xpath(ENT_FURNITURE))
-    drop(body.xpath(BODY_JUNK))
-    videos = body.xpath(APP_VIDEO)
-    drop(videos)
-    blocks = body_blocks(body, keep=not_copyright)
-    _refuse_without_prose(url, "._article_content", blocks, bool(videos) or _is_video(root), images)
+    blocks = _entertainment_blocks(root, body, url, "._article_content", images)
     updated = times.get("수정")
     # "네이버 연예 | <press>", "네이버 스포츠 | <press>"; else the host the page says it is on
     naver_parts = [part for part in author.split("|") if clean(part).startswith("네이버")]
