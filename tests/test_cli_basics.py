@@ -6,18 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli import newsnote
 from tests.conftest import REPO
 
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        check=False,
-    )
+run = newsnote
 
 
 def test_help_lists_every_command() -> None:

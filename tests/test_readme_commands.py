@@ -7,13 +7,11 @@ reports and queries after the quick start's ingest have an article to show.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli import newsnote
 from tests.conftest import REPO
 
 # Commands that fetch from the web or need a PostgreSQL store.
@@ -57,7 +55,7 @@ def test_the_readme_shows_commands_to_run() -> None:
 
 
 def test_every_readme_command_line_runs(tmp_path: Path) -> None:
-    env = {**os.environ, "NEWSNOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'readme.db'}"}
+    env = {"NEWSNOTE_DATABASE_URL": f"sqlite:///{tmp_path / 'readme.db'}"}
     failures: list[str] = []
     for line in filter(runnable, readme_command_lines()):
         args = shlex.split(line)[1:]
@@ -65,14 +63,7 @@ def test_every_readme_command_line_runs(tmp_path: Path) -> None:
         args = [
             str(tmp_path / a) if i and args[i - 1] == "--out" else a for i, a in enumerate(args)
         ]
-        done = subprocess.run(
-            [sys.executable, "-m", "pipeline.cli.app", *args],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            env=env,
-            check=False,
-        )
+        done = newsnote(*args, env=env)
         if done.returncode != 0:
             failures.append(f"{line}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
     assert failures == []

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -29,24 +27,14 @@ from pipeline.cli.import_articles_cmd import (
 )
 from storage import models as m
 from storage.db import make_engine
-from tests.conftest import FIXTURES, REPO
+from tests.cli import newsnote
+from tests.conftest import FIXTURES
 
 IMPORT = FIXTURES / "import"
 JSONL = IMPORT / "articles.jsonl"
 CSV = IMPORT / "articles.csv"
 BAD = IMPORT / "bad.jsonl"
 KST = ZoneInfo("Asia/Seoul")
-
-
-def newsnote(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        input=stdin,
-        check=False,
-    )
 
 
 def statuses(stdout: str) -> list[str]:

@@ -7,8 +7,6 @@ tests in Naver's page layout; expected values come from reading it.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -36,7 +34,8 @@ from storage.corpus import (
 )
 from storage.save import save_article
 from tests import factories
-from tests.conftest import FIXTURES, REPO
+from tests.cli import newsnote
+from tests.conftest import FIXTURES
 from tests.loopback import LoopbackServer, raw
 
 PAGE = FIXTURES / "ingest" / "naver_ai_startups.html"
@@ -295,16 +294,6 @@ def test_missing_url_stores_nothing(engine: Engine, server: str) -> None:
 
 
 # --- the command -------------------------------------------------------------------------
-
-
-def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
 
 
 def test_cli_bad_input_is_one_line_and_a_failure(sqlite_url: str) -> None:

@@ -15,6 +15,7 @@ from pipeline.ingest import ingest_page
 from pipeline.settings import Settings
 from scrapers.files import page_from_file
 from storage import models as m
+from tests.cli import newsnote
 from tests.conftest import REPO
 
 EXAMPLE = REPO / "tests" / "fixtures" / "naver_article.html"
@@ -155,23 +156,10 @@ def test_reparse_analyses_only_what_changed_and_keeps_each_article_its_own(
 
 
 def test_reparse_says_what_it_does_in_the_outcome_words_of_runs(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     db = str(tmp_path / "news.db")
     example = str(REPO / "tests" / "fixtures" / "naver_article.html")
-
-    def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pipeline.cli.app", *args, "--db", db],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            check=False,
-        )
-
-    assert newsnote("ingest", example).returncode == 0
-    done = newsnote("reparse", "--all", "--no-progress")
+    assert newsnote("ingest", example, "--db", db).returncode == 0
+    done = newsnote("reparse", "--all", "--no-progress", "--db", db)
     assert done.returncode == 0, done.stderr
     assert "reparse: 1 stored pages to parse again" in done.stderr
     assert "fetch" not in done.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from storage import models as m
 from storage.errors import NotFound
 from storage.save import save_article
 from tests import factories
+from tests.cli import newsnote
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackServer, raw
 from tests.pipeline.test_notes_parse import example_markdown, example_note_path
@@ -107,16 +106,6 @@ def test_stored_imported_note_reproduces_its_sections(
 
 
 # --- the commands, run as a user runs them --------------------------------------------------
-
-
-def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
 
 
 def test_import_note_then_note_round_trips(tmp_path: Path, db_url: str) -> None:

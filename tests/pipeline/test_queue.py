@@ -11,21 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests import cli
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.postgres
 
 
 def newsnote(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
+    return cli.newsnote(*args, stdin=stdin, timeout=120)
 
 
 def pg_rows(url: str, sql: str) -> list[tuple[object, ...]]:

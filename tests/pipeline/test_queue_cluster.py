@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import cli
 from tests.conftest import REPO
 from tests.pipeline.test_queue_loopback import article_ids, article_urls, naver_proxy
 
@@ -33,15 +34,7 @@ MISSING_URL = "http://m.news.naver.com/mnews/article/001/0000088888"  # answered
 
 
 def newsnote(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
+    return cli.newsnote(*args, stdin=stdin, timeout=120)
 
 
 def start_worker(db: str, proxy: str, log: Path) -> subprocess.Popen[bytes]:

@@ -18,18 +18,9 @@ from storage import models as m
 from storage.reports import REPORTS
 from storage.save import save_article
 from tests import factories as fx
+from tests.cli import newsnote
 from tests.conftest import REPO
 from tests.storage.test_reports import add
-
-
-def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
 
 
 def seed(engine: Engine) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 from collections import defaultdict
 from pathlib import Path
@@ -26,7 +25,8 @@ from sqlalchemy import select
 
 from storage import models as m
 from storage.db import make_engine
-from tests.conftest import FIXTURES, REPO
+from tests.cli import newsnote
+from tests.conftest import FIXTURES
 
 ARTICLES = FIXTURES / "stories" / "articles.jsonl"
 RESULTS = "https://news.example.com/economy/1001"
@@ -35,19 +35,6 @@ RETOLD = "https://paper.example.org/articles/2001"
 PLANT = "https://news.example.com/economy/1003"
 ROUTE = "https://paper.example.org/articles/2002"
 LATER = "https://news.example.com/economy/1010"
-
-
-def newsnote(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def stories_of(db_url: str) -> dict[str, int]:

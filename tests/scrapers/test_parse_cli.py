@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cli import newsnote
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackServer, raw
 
@@ -17,13 +17,7 @@ EXAMPLE = REPO / "tests" / "fixtures" / "naver_article.html"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", "parse", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
+    return newsnote("parse", *args)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -137,16 +131,6 @@ def test_deleted_daum_article_is_one_line_and_non_zero() -> None:
     proc = run(str(DELETED_DAUM), "--url", DELETED_DAUM_URL)
     assert_one_line_error(proc, "not an article page: a deleted article (Daum: 삭제된 기사입니다)")
     assert proc.stdout == ""
-
-
-def newsnote(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli.app", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=False,
-    )
 
 
 def test_ingesting_a_deleted_daum_article_stores_nothing(tmp_path: Path) -> None:
