@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class StoryParams:
     window: timedelta = timedelta(hours=48)
-    threshold: float = 0.20  # a story's score needed to join it
+    threshold: float = 0.18  # a story's score needed to join it
     wire: float = 0.80  # a member this close is a copy of the same text: always join
     # Share of the score lost with time apart, growing until `decay_hours`: the labelled
     # pairs of one topic but another event are mostly a day apart (a column's next issue,

@@ -8,11 +8,15 @@ the stored keywords (analysis' TF-IDF pick over the whole article) stand in for 
 
 Weights: a title term counts more than a lead term, a proper noun more than a common noun;
 adjacent nouns also count as one compound term (기준 + 금리 -> 기준금리), since Kiwi splits
-compounds that are more specific than either part.
+compounds that are more specific than either part. The headline's character pairs count
+too: two presses name one thing differently (한화에어로 / 한화에어로스페이스, 2600선 /
+2,600선) and Kiwi splits such names differently, but their headlines still share most of
+their syllable pairs.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -30,6 +34,14 @@ LEAD_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 PROPER_BONUS = 1.5  # names are what tell two events of one topic apart
 FIGURE_WEIGHT = 1.5
+# A figure of three significant digits or more (20.58%, 49만8000원, 2,480대) is a measured
+# fact that two articles share when they report the same one; a round one (10%, 1조원)
+# is shared by many unrelated stories.
+PRECISE_FIGURE_WEIGHT = 3.0
+PRECISE_DIGITS = 3
+TITLE_GRAM_WEIGHT = 1.0  # each pair of adjacent letters of a headline line
+GRAM_PREFIX = "~"  # keeps a pair apart from a noun of the same two syllables
+_WORDS = re.compile(r"[0-9A-Za-z가-힣]+")
 REPEAT_BONUS = 0.25  # each further mention; capped so one repeated word cannot dominate
 MAX_WEIGHT = 4.0
 # Dates and durations (올해, 3년) are shared by unrelated stories; amounts and rates are not.
@@ -43,10 +55,12 @@ def terms_of(
     lead: Iterable[Sequence[Morph]],
     keywords: Iterable[str],
     figures: Iterable[tuple[str, str, str | None]],
+    headline_texts: Iterable[str],
 ) -> Terms:
     """The weighted terms of an article from its tokens: those of each title and deck line,
     those of each lead sentence (nouns are joined into compounds only inside one of them),
-    its best keywords and its lead's figures as (kind, exact value, unit)."""
+    its best keywords, its lead's figures as (kind, exact value, unit) and the letter pairs
+    of its title and deck lines (`headline_texts`)."""
     terms: Terms = {}
     for parts, weight in ((headlines, TITLE_WEIGHT), (lead, LEAD_WEIGHT)):
         for part in parts:
@@ -56,8 +70,24 @@ def terms_of(
         _add(terms, term.replace(" ", ""), KEYWORD_WEIGHT)
     for kind, value, unit in figures:
         if kind in FIGURE_KINDS:
-            _add(terms, f"#{kind}:{value}{unit or ''}", FIGURE_WEIGHT)
+            weight = PRECISE_FIGURE_WEIGHT if precise(value) else FIGURE_WEIGHT
+            _add(terms, f"#{kind}:{value}{unit or ''}", weight)
+    for text in headline_texts:
+        for gram in letter_pairs(text):
+            _add(terms, GRAM_PREFIX + gram, TITLE_GRAM_WEIGHT)
     return terms
+
+
+def letter_pairs(text: str) -> set[str]:
+    """The pairs of adjacent letters or digits inside each word of `text`, lower-cased."""
+    return {word[i : i + 2] for word in _WORDS.findall(text.lower()) for i in range(len(word) - 1)}
+
+
+def precise(value: str) -> bool:
+    """Whether an exact value as stored (`value_text`) has `PRECISE_DIGITS` significant
+    digits or more: 20.58 and 498000 have; 0.62, 45000 and 1e+16 have not."""
+    digits = "".join(ch for ch in value.split("e")[0] if ch.isdigit()).strip("0")
+    return len(digits) >= PRECISE_DIGITS
 
 
 def analysed_terms(draft: Draft, analysis: Analysis) -> Terms:
@@ -74,7 +104,11 @@ def analysed_terms(draft: Draft, analysis: Analysis) -> Terms:
     ]
     best = sorted((k for k in analysis.keywords if k.rank <= KEYWORDS), key=lambda k: k.rank)
     return terms_of(
-        draft.split.extra_tokens, draft.split.tokens[:LEAD], [k.term for k in best], figures
+        draft.split.extra_tokens,
+        draft.split.tokens[:LEAD],
+        [k.term for k in best],
+        figures,
+        draft.extra_texts,
     )
 
 
@@ -103,9 +137,9 @@ def doc_terms(docs: Sequence[StoryDoc]) -> list[Terms]:
     out: list[Terms] = []
     for doc, (first, n_heads, n_lead) in zip(docs, spans, strict=True):
         mid = first + n_heads
-        out.append(
-            terms_of(tokens[first:mid], tokens[mid : mid + n_lead], doc.keywords, doc.figures)
-        )
+        heads = texts[first:mid]
+        lead = tokens[mid : mid + n_lead]
+        out.append(terms_of(tokens[first:mid], lead, doc.keywords, doc.figures, heads))
     return out
 
 

@@ -315,3 +315,19 @@ def test_the_terms_an_import_matches_on_are_those_a_rebuild_reads_back(sqlite_ur
             assert analysed_terms(draft, analysis) == doc_terms([doc])[0], article.url
     finally:
         engine.dispose()
+
+
+def test_a_measured_figure_and_the_headline_spelling_count_as_evidence() -> None:
+    """Two presses reporting one event share its measured figures (20.58%) and, however each
+    spells a name (한화에어로 / 한화에어로스페이스), most of their headlines' letter pairs;
+    round figures (10%) are shared by unrelated stories and weigh less."""
+    from pipeline.stories.features import GRAM_PREFIX, letter_pairs, terms_of
+
+    figures = [("percent", "20.58", "%"), ("percent", "10", "%"), ("money", "498000", "KRW")]
+    terms = terms_of([], [], [], figures, ["한화에어로, 주가 20% 급등"])
+    assert terms["#percent:20.58%"] > terms["#percent:10%"]
+    assert terms["#money:498000KRW"] > terms["#percent:10%"]
+    short, full = letter_pairs("한화에어로 급등"), letter_pairs("한화에어로스페이스, 주가 급등")
+    assert {"한화", "에어", "어로", "급등"} <= short & full
+    assert "로급" not in short  # pairs stay inside a word
+    assert GRAM_PREFIX + "한화" in terms
