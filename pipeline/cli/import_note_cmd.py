@@ -47,6 +47,7 @@ def import_note(files: tuple[Path, ...], fetch: bool, db: str | None) -> None:
     """
     from pipeline.errors import USER_ERRORS, NoteFormatError
     from pipeline.notes.parse import parse_note_with_body
+    from pipeline.stories.assign import assign_story
     from storage.db import ensure_schema, make_engine
 
     config = settings(db)
@@ -71,6 +72,7 @@ def import_note(files: tuple[Path, ...], fetch: bool, db: str | None) -> None:
             if fetch:
                 failed |= not _fetch(note, config, engine, stored_urls)
             result = store_note(engine, note, body, stored_urls=stored_urls)
+            assign_story(engine, result, config)
         except USER_ERRORS as exc:
             click.echo(f"newsnote: error: {path}: {exc}", err=True)
             failed = True

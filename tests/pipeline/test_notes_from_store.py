@@ -117,6 +117,10 @@ def test_import_note_then_note_round_trips(tmp_path: Path, db_url: str) -> None:
     assert first.returncode == 0, first.stderr
     assert [line.split()[0] for line in first.stdout.splitlines()] == ["stored"] * len(files)
     assert "AI 노트북 3대 중 2대…삼성 '갤럭시 북4 엣지' 뜬다" in first.stdout
+    # each note's article is in a story, as an ingested one is
+    query = "SELECT count(*) AS n FROM story_articles"
+    stories = newsnote("sql", query, "--format", "csv", "--db", db_url)
+    assert stories.stdout.split()[-1] == str(len(files)), stories.stdout
     again = newsnote("import-note", *files, "--db", db_url)
     assert [line.split()[0] for line in again.stdout.splitlines()] == ["unchanged"] * len(files)
 
