@@ -209,6 +209,17 @@ _MEMBERS = (
     )
     .order_by(_SA.story_id, _SA.at.desc(), _SA.article_id)
 )
+# The same members with every term they were indexed with (to compare two stories).
+_MEMBER_VECTORS = (
+    select(_SA.article_id, _SA.story_id, _SA.at, m.Article.press_id, _ST.term, _ST.weight)
+    .join(m.Article, m.Article.id == _SA.article_id)
+    .outerjoin(_ST, _ST.article_id == _SA.article_id)
+    .where(
+        _SA.story_id.in_(bindparam("b_stories", expanding=True)),
+        _SA.at.between(_START, _END),
+    )
+    .order_by(_SA.story_id, _SA.at.desc(), _SA.article_id)
+)
 _NEW_STORY = (
     insert(m.Story)
     .values(headline="", first_at=_START, last_at=_START, articles=0, presses=0)
@@ -329,11 +340,15 @@ class StoryTransaction:
             "b_start": start,
             "b_end": end,
         }
+        return self._members(self.conn.execute(_MEMBERS, values), per_story)
+
+    @staticmethod
+    def _members(rows: Any, per_story: int) -> list[Member]:
         out: list[Member] = []
         count: dict[int, int] = defaultdict(int)
         last: int | None = None
         weights: dict[str, float] = {}
-        for aid, sid, at, press_id, term, weight in self.conn.execute(_MEMBERS, values):
+        for aid, sid, at, press_id, term, weight in rows:
             if aid != last:  # a member's rows come together (ordered by it)
                 last = aid
                 count[sid] += 1
@@ -343,6 +358,23 @@ class StoryTransaction:
             if term is not None:
                 weights[term] = weight
         return out
+
+    def member_vectors(
+        self, story_ids: Sequence[int], start: datetime, end: datetime, *, per_story: int
+    ) -> list[Member]:
+        """The members in [start, end] (the newest `per_story` of each) of these stories,
+        each with all the weights it was indexed with."""
+        if not story_ids:
+            return []
+        values = {"b_stories": list(story_ids), "b_start": start, "b_end": end}
+        return self._members(self.conn.execute(_MEMBER_VECTORS, values), per_story)
+
+    def merge(self, story_id: int, others: Sequence[int]) -> None:
+        """Move the members of `others` into `story_id`, delete them and recount."""
+        ids = list(others)
+        self.conn.execute(update(_SA).where(_SA.story_id.in_(ids)).values(story_id=story_id))
+        self.conn.execute(delete(m.Story).where(m.Story.id.in_(ids)))
+        self.recount(story_id)
 
     def join(
         self,

@@ -70,6 +70,7 @@ class Saved(Protocol):
 class Decision:
     story_id: int | None  # None: a new story
     similarity: float
+    also: tuple[int, ...] = ()  # other stories the article could have joined
 
 
 def params_for(settings: Settings | None) -> StoryParams:
@@ -132,13 +133,21 @@ def assign_terms(
             at = tx.article_at(article_id)
         tx.leave(article_id)
         vec, decision = decide(tx, at, terms, params)
-        return tx.join(
+        story_id = tx.join(
             article_id,
             decision.story_id,
             terms={t: round(w, 6) for t, w in vec.items()},
             similarity=round(decision.similarity, 4),
             at=at,
         )
+        if decision.also:
+            start, end = at - params.window, at + params.window
+            members = tx.member_vectors(
+                [story_id, *decision.also], start, end, per_story=params.per_story
+            )
+            if same := _same_stories(story_id, members, params):
+                tx.merge(story_id, same)
+        return story_id
 
 
 def decide(
@@ -172,6 +181,7 @@ def _best_story(
         by_story.setdefault(mem.story_id, []).append(mem)
     decay_s = params.decay_hours * 3600
     best: tuple[float, int] | None = None
+    passing: list[int] = []
     for story_id, group in sorted(by_story.items()):
         sims = [_dot(unit, mem.terms) for mem in group]
         top, mean = max(sims), sum(sims) / len(sims)
@@ -180,9 +190,36 @@ def _best_story(
         score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
         if top >= params.wire:  # a copy of a member's text is that member's story
             score = max(score, top)
-        if score >= params.threshold and (best is None or score > best[0]):
-            best = (score, story_id)
-    return None if best is None else Decision(best[1], best[0])
+        if score >= params.threshold:
+            passing.append(story_id)
+            if best is None or score > best[0]:
+                best = (score, story_id)
+    if best is None:
+        return None
+    return Decision(best[1], best[0], tuple(sid for sid in passing if sid != best[1]))
+
+
+def _same_stories(story_id: int, members: Sequence[Member], params: StoryParams) -> list[int]:
+    """The stories whose members agree with `story_id`'s as a whole (the mean cosine over
+    all pairs of members, lowered with the time between their nearest members, at least the
+    threshold): the test an article passes to join a story, between two stories. Without
+    it, an event whose first two articles started a story each stays split in two, and the
+    articles that follow divide between the halves."""
+    by_story: dict[int, list[Member]] = {}
+    for mem in members:
+        by_story.setdefault(mem.story_id, []).append(mem)
+    ours = by_story.pop(story_id, [])
+    if not ours:
+        return []
+    decay_s = params.decay_hours * 3600
+    same = []
+    for other, group in sorted(by_story.items()):
+        sims = [_dot(a.terms, b.terms) for a in ours for b in group]
+        apart = min(abs((a.at - b.at).total_seconds()) for a in ours for b in group)
+        decay = 1.0 - params.decay * min(apart / decay_s, 1.0)
+        if sum(sims) / len(sims) * decay >= params.threshold:
+            same.append(other)
+    return same
 
 
 def _weigh(terms: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:

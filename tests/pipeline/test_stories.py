@@ -331,3 +331,37 @@ def test_a_measured_figure_and_the_headline_spelling_count_as_evidence() -> None
     assert {"한화", "에어", "어로", "급등"} <= short & full
     assert "로급" not in short  # pairs stay inside a word
     assert GRAM_PREFIX + "한화" in terms
+
+
+def test_an_article_close_to_both_halves_of_one_event_makes_them_one_story(db_url: str) -> None:
+    """The first two articles of an event can be too unlike to join (one on the drilling
+    result, one on the stocks it sank); a third that reports both ends the split, so the
+    articles that follow are not divided between two stories of one event."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.stories.assign import assign_terms
+    from storage.save import save_article
+    from tests import factories
+
+    engine = make_engine(db_url)
+    start = datetime(2025, 2, 7, 1, 0, tzinfo=UTC)
+    terms = [
+        {"대왕고래": 2.0, "시추": 2.0, "실패": 1.0},
+        {"대왕고래": 1.0, "테마주": 2.0, "급락": 2.0},
+        {"대왕고래": 2.0, "시추": 2.0, "실패": 1.0, "테마주": 2.0, "급락": 2.0},
+    ]
+    stories = []
+    try:
+        for i, article_terms in enumerate(terms):
+            at = start + timedelta(minutes=20 * i)
+            article = factories.article(url=f"https://news.example.com/whale/{i}", published_at=at)
+            saved = save_article(engine, article, factories.analysis(), content_hash=str(i))
+            stories.append(assign_terms(engine, saved.article_id, article_terms, at=at))
+            if i == 1:
+                assert stories[1] != stories[0]  # the two halves begin apart
+        with engine.connect() as conn:
+            rows = conn.execute(select(m.Story.id, m.Story.articles)).all()
+    finally:
+        engine.dispose()
+    assert len(set(stories_of(db_url).values())) == 1
+    assert [(sid, n) for sid, n in rows] == [(stories[2], 3)]
