@@ -1,7 +1,7 @@
 """Stories: pairwise precision and recall on labelled article pairs, and the cost per article.
 
     .venv/bin/python bench/bench_stories.py [--days N | --quick] [--store PATH] [--tune] [--scale]
-        [--only-tune] [--set FIELD=VALUE …]
+        [--splits tune,…] [--set FIELD=VALUE …]
 
 Quality. The articles of `news-finance-2025.jsonl` (`$NEWSNOTE_EVAL`, else `../shared/eval`)
 are imported once, oldest first, into a SQLite store through the real path (`newsnote
@@ -12,10 +12,10 @@ then rebuilt as `newsnote stories rebuild` does (oldest article first, from the 
 scored again and compared with the import's (articles whose story has the same members).
 Scores are on `bench/data/story_pairs.tsv` (split, url_a, url_b, same, kind, why): a pair
 is predicted "same" when both articles are in one story. Precision, recall and F1 of
-"same" are printed for each split apart (`tune`, `check`, `fresh`), with per kind the
+"same" are printed for each split apart (`tune`, `check`, `fresh`, `fresh2`), with per kind the
 pairs and how many were put in one story. Everything is chosen on `tune` only (`--tune`
-runs the grid and prints each point; `--only-tune` scores `tune` alone, so that trying a
-change does not look at the others); `check` and `fresh` are the held-out figures.
+runs the grid and prints each point; `--splits tune` scores `tune` alone, so that trying
+a change does not look at the others); the other splits are the held-out figures.
 
 Cost (`--scale`). Assignment reads the time window only, so its cost must not grow with the
 store. Synthetic filler articles (175 a day, as many as the real stream carries, each with
@@ -368,13 +368,14 @@ def main() -> int:
     parser.add_argument("--set", action="append", help="a StoryParams field, e.g. decay=0")
     parser.add_argument("--assign", type=int, default=300, help="articles assigned by --scale")
     parser.add_argument(
-        "--only-tune",
-        action="store_true",
-        help="score the `tune` pairs only, keeping the others unseen while a change is tried",
+        "--splits",
+        default=None,
+        help="score only these splits (e.g. tune), keeping the others unseen while a change"
+        " is tried; default: every split of the pairs file",
     )
     args = parser.parse_args()
-    if args.only_tune:
-        args.splits = ("tune",)
+    if args.splits:
+        args.splits = tuple(args.splits.split(","))
     else:  # every split of the file, in the order it first appears
         args.splits = tuple(dict.fromkeys(p["split"] for p in read_pairs()))
     if args.quick and not args.days:
