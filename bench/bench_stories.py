@@ -12,10 +12,10 @@ then rebuilt as `newsnote stories rebuild` does (oldest article first, from the 
 scored again and compared with the import's (articles whose story has the same members).
 Scores are on `bench/data/story_pairs.tsv` (split, url_a, url_b, same, kind, why): a pair
 is predicted "same" when both articles are in one story. Precision, recall and F1 of
-"same" are printed for each split apart (`tune`, `check`, `fresh`, `fresh2`), with per kind the
-pairs and how many were put in one story. Everything is chosen on `tune` only (`--tune`
-runs the grid and prints each point; `--splits tune` scores `tune` alone, so that trying
-a change does not look at the others); the other splits are the held-out figures.
+"same" are printed for each split apart, with per kind the pairs and how many were put in
+one story; `--pool` adds the splits scored as one set. A change is tried on the splits it
+is tuned on (`--splits tune,fresh,fresh2 --pool`), so that the others stay unseen;
+`--tune` runs a threshold grid. Which split was seen when: bench/README.md.
 
 Cost (`--scale`). Assignment reads the time window only, so its cost must not grow with the
 store. Synthetic filler articles (175 a day, as many as the real stream carries, each with
@@ -112,11 +112,11 @@ def rebuild(engine, docs, terms, params: StoryParams) -> dict[int, int]:  # type
     return story_map(engine)
 
 
-def score(pairs, url_ids, stories, split: str):  # type: ignore[no-untyped-def]
+def score(pairs, url_ids, stories, *splits: str):  # type: ignore[no-untyped-def]
     tp = fp = fn = tn = missing = 0
     kinds: Counter[tuple[str, bool]] = Counter()
     for p in pairs:
-        if p["split"] != split:
+        if p["split"] not in splits:
             continue
         a, b = url_ids.get(p["url_a"]), url_ids.get(p["url_b"])
         if a is None or b is None:
@@ -180,9 +180,9 @@ def quality(args: argparse.Namespace, url: str) -> None:
     grid = [base]
     if args.tune:
         grid = [
-            replace(base, threshold=t, centroid_weight=c)
-            for c in (0.0, 0.5)
-            for t in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+            replace(base, threshold=t, decay=d)
+            for d in (0.7, 0.8, 0.9)
+            for t in (0.14, 0.15, 0.16, 0.17, 0.18, 0.20)
         ]
     for params in grid:
         started = time.perf_counter()
@@ -198,6 +198,9 @@ def quality(args: argparse.Namespace, url: str) -> None:
         for split in args.splits:
             if any(p["split"] == split for p in pairs):
                 show(split, score(pairs, url_ids, stories, split))
+        if args.pool:
+            print(f"pooled {'+'.join(args.splits)}")
+            show("pooled", score(pairs, url_ids, stories, *args.splits))
         if params == DEFAULT and imported:
             same = _same_groups(imported, stories)
             print(f"rebuild vs import: {same} of {len(stories)} articles with the same co-members")
@@ -372,6 +375,9 @@ def main() -> int:
         default=None,
         help="score only these splits (e.g. tune), keeping the others unseen while a change"
         " is tried; default: every split of the pairs file",
+    )
+    parser.add_argument(
+        "--pool", action="store_true", help="also score the chosen splits as one set"
     )
     args = parser.parse_args()
     if args.splits:
