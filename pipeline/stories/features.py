@@ -42,6 +42,9 @@ PRECISE_DIGITS = 3
 TITLE_GRAM_WEIGHT = 1.0  # each pair of adjacent letters of a headline line
 GRAM_PREFIX = "~"  # keeps a pair apart from a noun of the same two syllables
 _WORDS = re.compile(r"[0-9A-Za-z가-힣]+")
+# A bracketed part of a headline ([굿모닝 증시], [fn마켓워치]) names the column, not the event:
+# its letters would tie together the column's issues on unrelated events.
+_COLUMN_TAGS = re.compile(r"\[[^\]]*\]|【[^】]*】|<[^>]*>")
 REPEAT_BONUS = 0.25  # each further mention; capped so one repeated word cannot dominate
 MAX_WEIGHT = 4.0
 # Dates and durations (올해, 3년) are shared by unrelated stories; amounts and rates are not.
@@ -79,8 +82,10 @@ def terms_of(
 
 
 def letter_pairs(text: str) -> set[str]:
-    """The pairs of adjacent letters or digits inside each word of `text`, lower-cased."""
-    return {word[i : i + 2] for word in _WORDS.findall(text.lower()) for i in range(len(word) - 1)}
+    """The pairs of adjacent letters or digits inside each word of `text`, lower-cased,
+    bracketed column tags left out."""
+    words = _WORDS.findall(_COLUMN_TAGS.sub(" ", text).lower())
+    return {word[i : i + 2] for word in words for i in range(len(word) - 1)}
 
 
 def precise(value: str) -> bool:

@@ -330,6 +330,7 @@ def test_a_measured_figure_and_the_headline_spelling_count_as_evidence() -> None
     short, full = letter_pairs("한화에어로 급등"), letter_pairs("한화에어로스페이스, 주가 급등")
     assert {"한화", "에어", "어로", "급등"} <= short & full
     assert "로급" not in short  # pairs stay inside a word
+    assert letter_pairs("코스피 상승 [굿모닝 증시]") == {"코스", "스피", "상승"}  # not the column's
     assert GRAM_PREFIX + "한화" in terms
 
 
