@@ -193,33 +193,31 @@ _CANDIDATE_STORIES = (
         )
     )
 )
-# The window's members of b_stories with their weights of b_terms (a row per member and
-# term it has, or one with no term), a member's rows together, newest member first.
-_MEMBERS = (
-    select(_SA.article_id, _SA.story_id, _SA.at, m.Article.press_id, _ST.term, _ST.weight)
-    .join(m.Article, m.Article.id == _SA.article_id)
-    .join(m.Story, m.Story.id == _SA.story_id)
-    .outerjoin(_ST, and_(_ST.article_id == _SA.article_id, _ST.term.in_(_TERMS)))
-    .where(
-        _SA.story_id.in_(bindparam("b_stories", expanding=True)),
-        _SA.at.between(_START, _END),
-        # A story begun more than a window before the article is over: without this,
-        # stories would chain on from day to day, one close article at a time.
-        m.Story.first_at >= _START,
+
+
+def _members_query(terms_on: Any) -> Any:
+    """The window's members of b_stories with their term index rows matching `terms_on` (a
+    row per member and term, or one with no term), a member's rows together, newest first."""
+    return (
+        select(_SA.article_id, _SA.story_id, _SA.at, m.Article.press_id, _ST.term, _ST.weight)
+        .join(m.Article, m.Article.id == _SA.article_id)
+        .join(m.Story, m.Story.id == _SA.story_id)
+        .outerjoin(_ST, terms_on)
+        .where(
+            _SA.story_id.in_(bindparam("b_stories", expanding=True)),
+            _SA.at.between(_START, _END),
+            # A story begun more than a window before the article is over: without this,
+            # stories would chain on from day to day, one close article at a time.
+            m.Story.first_at >= _START,
+        )
+        .order_by(_SA.story_id, _SA.at.desc(), _SA.article_id)
     )
-    .order_by(_SA.story_id, _SA.at.desc(), _SA.article_id)
-)
-# The same members with every term they were indexed with (to compare two stories).
-_MEMBER_VECTORS = (
-    select(_SA.article_id, _SA.story_id, _SA.at, m.Article.press_id, _ST.term, _ST.weight)
-    .join(m.Article, m.Article.id == _SA.article_id)
-    .outerjoin(_ST, _ST.article_id == _SA.article_id)
-    .where(
-        _SA.story_id.in_(bindparam("b_stories", expanding=True)),
-        _SA.at.between(_START, _END),
-    )
-    .order_by(_SA.story_id, _SA.at.desc(), _SA.article_id)
-)
+
+
+# Their weights of b_terms (what a similarity with an article of those terms needs) …
+_MEMBERS = _members_query(and_(_ST.article_id == _SA.article_id, _ST.term.in_(_TERMS)))
+# … or every weight they were indexed with (to compare two stories).
+_MEMBER_VECTORS = _members_query(_ST.article_id == _SA.article_id)
 _NEW_STORY = (
     insert(m.Story)
     .values(headline="", first_at=_START, last_at=_START, articles=0, presses=0)

@@ -179,17 +179,12 @@ def _best_story(
     """The story scoring highest at or above the threshold. A story's score blends its best
     member's cosine with the mean over its members (a story as a whole agreeing, not one
     lookalike), lowered with the time from its nearest member."""
-    by_story: dict[int, list[Member]] = {}
-    for mem in members:
-        by_story.setdefault(mem.story_id, []).append(mem)
-    decay_s = params.decay_hours * 3600
     best: tuple[float, int] | None = None
     passing: list[int] = []
-    for story_id, group in sorted(by_story.items()):
+    for story_id, group in sorted(_by_story(members).items()):
         sims = [_dot(unit, mem.terms) for mem in group]
         top, mean = max(sims), sum(sims) / len(sims)
-        apart = min(abs((at - mem.at).total_seconds()) for mem in group)
-        decay = 1.0 - params.decay * min(apart / decay_s, 1.0)
+        decay = _decay(min(abs(at - mem.at) for mem in group), params)
         score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
         if top >= params.wire:  # a copy of a member's text is that member's story
             score = max(score, top)
@@ -208,21 +203,29 @@ def _same_stories(story_id: int, members: Sequence[Member], params: StoryParams)
     threshold): the test an article passes to join a story, between two stories. Without
     it, an event whose first two articles started a story each stays split in two, and the
     articles that follow divide between the halves."""
-    by_story: dict[int, list[Member]] = {}
-    for mem in members:
-        by_story.setdefault(mem.story_id, []).append(mem)
+    by_story = _by_story(members)
     ours = by_story.pop(story_id, [])
     if not ours:
         return []
-    decay_s = params.decay_hours * 3600
     same = []
     for other, group in sorted(by_story.items()):
         sims = [_dot(a.terms, b.terms) for a in ours for b in group]
-        apart = min(abs((a.at - b.at).total_seconds()) for a in ours for b in group)
-        decay = 1.0 - params.decay * min(apart / decay_s, 1.0)
+        decay = _decay(min(abs(a.at - b.at) for a in ours for b in group), params)
         if sum(sims) / len(sims) * decay >= params.threshold:
             same.append(other)
     return same
+
+
+def _by_story(members: Sequence[Member]) -> dict[int, list[Member]]:
+    by_story: dict[int, list[Member]] = {}
+    for mem in members:
+        by_story.setdefault(mem.story_id, []).append(mem)
+    return by_story
+
+
+def _decay(apart: timedelta, params: StoryParams) -> float:
+    """The share of a score kept at `apart` from the nearest member."""
+    return 1.0 - params.decay * min(apart / timedelta(hours=params.decay_hours), 1.0)
 
 
 def _weigh(terms: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[str, float]:
