@@ -1,7 +1,7 @@
 """Stories: pairwise precision and recall on labelled article pairs, and the cost per article.
 
     .venv/bin/python bench/bench_stories.py [--days N | --quick] [--store PATH] [--tune] [--scale]
-        [--splits tune,…] [--set FIELD=VALUE …]
+        [--splits tune,…] [--set FIELD=VALUE …] [--agreement]
 
 Quality. The articles of `news-finance-2025.jsonl` (`$NEWSNOTE_EVAL`, else `../shared/eval`)
 are imported once, oldest first, into a SQLite store through the real path (`newsnote
@@ -15,7 +15,9 @@ is predicted "same" when both articles are in one story. Precision, recall and F
 "same" are printed for each split apart, with per kind the pairs and how many were put in
 one story; `--pool` adds the splits scored as one set. A change is tried on the splits it
 is tuned on (`--splits tune,fresh,fresh2 --pool`), so that the others stay unseen;
-`--tune` runs a threshold grid. Which split was seen when: bench/README.md.
+`--tune` runs a threshold grid. Which split was seen when: bench/README.md. `--agreement`
+scores a second person's blind labels of the `fresh3` pairs against the first's: how far
+two careful readers agree, the most a method can be held to.
 
 Cost (`--scale`). Assignment reads the time window only, so its cost must not grow with the
 store. Synthetic filler articles (175 a day, as many as the real stream carries, each with
@@ -53,6 +55,8 @@ from storage.stories import articles_since, forget, load_docs, story_map  # noqa
 
 EVAL_FILE = "news-finance-2025.jsonl"
 PAIRS = REPO / "bench" / "data" / "story_pairs.tsv"
+# A second person's labels of one split's pairs, made without seeing the first's.
+SECOND = REPO / "bench" / "data" / "story_pairs_fresh3_second_labeller.tsv"
 
 
 def eval_file() -> Path | None:
@@ -103,6 +107,28 @@ def _published(record) -> str:  # type: ignore[no-untyped-def]
 def read_pairs() -> list[dict[str, str]]:
     with PAIRS.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
+
+
+def agreement() -> None:
+    """How far two people labelling the same pairs agree: the ceiling a method can be held
+    to. The second labeller's "same" scored against the first's, as stories are."""
+    with SECOND.open(encoding="utf-8", newline="") as f:
+        second = {
+            (p["url_a"], p["url_b"]): p["same"] == "1" for p in csv.DictReader(f, delimiter="\t")
+        }
+    first = {
+        (p["url_a"], p["url_b"]): p["same"] == "1"
+        for p in read_pairs()
+        if (p["url_a"], p["url_b"]) in second
+    }
+    both = sum(first[k] and second[k] for k in first)
+    agree = sum(first[k] == second[k] for k in first)
+    n, a, b = len(first), sum(first.values()), sum(second.values())
+    chance = (a * b + (n - a) * (n - b)) / (n * n)
+    print(
+        f"second labeller on {n} pairs: precision {both / b:.3f}  recall {both / a:.3f}"
+        f"  agreement {agree / n:.3f}  Cohen's kappa {(agree / n - chance) / (1 - chance):.3f}"
+    )
 
 
 def rebuild(engine, docs, terms, params: StoryParams) -> dict[int, int]:  # type: ignore[no-untyped-def]
@@ -379,7 +405,11 @@ def main() -> int:
     parser.add_argument(
         "--pool", action="store_true", help="also score the chosen splits as one set"
     )
+    parser.add_argument("--agreement", action="store_true", help="only how far two labellers agree")
     args = parser.parse_args()
+    if args.agreement:
+        agreement()
+        return 0
     if args.splits:
         args.splits = tuple(args.splits.split(","))
     else:  # every split of the file, in the order it first appears

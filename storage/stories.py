@@ -60,13 +60,14 @@ class StoryDoc:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """An article already in a story, with the terms it was matched on."""
+    """An article already in a story, with the terms it was matched on and its title."""
 
     article_id: int
     story_id: int
     press_id: int | None
     at: datetime
     terms: Mapping[str, float]  # weights in its unit TF-IDF vector (some of its terms)
+    title: str
 
 
 # --- reading what articles are matched on ----------------------------------------------------
@@ -171,6 +172,7 @@ _when = m.StoryArticle.at.type
 _START, _END = bindparam("b_start", type_=_when), bindparam("b_end", type_=_when)
 _TERMS: Any = bindparam("b_terms", expanding=True)
 _AT = select(_article_at).where(m.Article.id == bindparam("b_article"))
+_TITLE = select(m.Article.title).where(m.Article.id == bindparam("b_article"))
 _STORY_OF = select(_SA.story_id).where(_SA.article_id == bindparam("b_article"))
 _WINDOW_SIZE = select(func.count()).where(_SA.at.between(_START, _END))
 _DOC_FREQ = (
@@ -199,7 +201,15 @@ def _members_query(terms_on: Any) -> Any:
     """The window's members of b_stories with their term index rows matching `terms_on` (a
     row per member and term, or one with no term), a member's rows together, newest first."""
     return (
-        select(_SA.article_id, _SA.story_id, _SA.at, m.Article.press_id, _ST.term, _ST.weight)
+        select(
+            _SA.article_id,
+            _SA.story_id,
+            _SA.at,
+            m.Article.press_id,
+            m.Article.title,
+            _ST.term,
+            _ST.weight,
+        )
         .join(m.Article, m.Article.id == _SA.article_id)
         .join(m.Story, m.Story.id == _SA.story_id)
         .outerjoin(_ST, terms_on)
@@ -274,6 +284,10 @@ class StoryTransaction:
         at: datetime = self.conn.execute(_AT, {"b_article": article_id}).scalar_one()
         return at
 
+    def title(self, article_id: int) -> str:
+        title: str = self.conn.execute(_TITLE, {"b_article": article_id}).scalar_one()
+        return title
+
     def leave(self, article_id: int) -> None:
         """Take the article out of its story (if any) and out of the term index. An article
         in no story has no terms indexed either (`join` writes both), so a new article
@@ -346,13 +360,13 @@ class StoryTransaction:
         count: dict[int, int] = defaultdict(int)
         last: int | None = None
         weights: dict[str, float] = {}
-        for aid, sid, at, press_id, term, weight in rows:
+        for aid, sid, at, press_id, title, term, weight in rows:
             if aid != last:  # a member's rows come together (ordered by it)
                 last = aid
                 count[sid] += 1
                 weights = {}
                 if count[sid] <= per_story:
-                    out.append(Member(aid, sid, press_id, at, weights))
+                    out.append(Member(aid, sid, press_id, at, weights, title))
             if term is not None:
                 weights[term] = weight
         return out

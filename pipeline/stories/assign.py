@@ -1,7 +1,8 @@
 """Put an article in the story it reports, or start one.
 
     article ─► terms (features) ─► rare terms ─► candidate articles in the window (index)
-            ─► their stories' members ─► TF-IDF cosine, best member and centroid, time decay
+            ─► their stories' members ─► TF-IDF cosine (none with a member whose headline
+               names another source), best member and centroid, time decay
             ─► join the best story at or above the threshold, else a new story
             ─► other stories at or above it that agree with that one as a whole: merged
 
@@ -16,7 +17,9 @@ follow-up matches one member very well) and through the mean over its members (a
 that agrees with the story as a whole, not with one lookalike). A story that began more
 than a window before the article is closed to it, so stories cannot chain on for days.
 When an article could join two stories, they are merged if they agree as a whole: an
-event whose first two articles started a story each does not stay split.
+event whose first two articles started a story each does not stay split. Two articles whose
+headlines name different sources ("…목표가↑ -KB" / "…목표가↑ -SK", 'A "…"' / 'B "…"')
+report two notes or statements, so they count as unlike whatever words they share.
 The threshold and decay were chosen on the development splits of
 `bench/data/story_pairs.tsv` (`bench/bench_stories.py`, docs/design.md).
 """
@@ -28,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
+
+from pipeline.stories.features import headline_source, other_sources
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -135,7 +140,8 @@ def assign_terms(
         if at is None:
             at = tx.article_at(article_id)
         tx.leave(article_id)
-        vec, decision = decide(tx, at, terms, params)
+        source = headline_source(tx.title(article_id))
+        vec, decision = decide(tx, at, terms, params, source)
         story_id = tx.join(
             article_id,
             decision.story_id,
@@ -154,9 +160,14 @@ def assign_terms(
 
 
 def decide(
-    tx: StoryTransaction, at: datetime, terms: Terms, params: StoryParams
+    tx: StoryTransaction,
+    at: datetime,
+    terms: Terms,
+    params: StoryParams,
+    source: str | None = None,
 ) -> tuple[dict[str, float], Decision]:
-    """The article's unit TF-IDF vector (what the index keeps of it) and its story."""
+    """The article's unit TF-IDF vector (what the index keeps of it) and its story;
+    `source` is what its headline attributes the news to (`features.headline_source`)."""
     start, end = at - params.window, at + params.window
     n = tx.window_size(start, end)
     df = tx.window_doc_freq(sorted(terms), start, end)
@@ -170,11 +181,15 @@ def decide(
         per_story=params.per_story,
         terms=sorted(shared),
     )
-    return unit, _best_story(at, unit, members, params) or Decision(None, 1.0)
+    return unit, _best_story(at, unit, source, members, params) or Decision(None, 1.0)
 
 
 def _best_story(
-    at: datetime, unit: Mapping[str, float], members: Sequence[Member], params: StoryParams
+    at: datetime,
+    unit: Mapping[str, float],
+    source: str | None,
+    members: Sequence[Member],
+    params: StoryParams,
 ) -> Decision | None:
     """The story scoring highest at or above the threshold. A story's score blends its best
     member's cosine with the mean over its members (a story as a whole agreeing, not one
@@ -182,7 +197,10 @@ def _best_story(
     best: tuple[float, int] | None = None
     passing: list[int] = []
     for story_id, group in sorted(_by_story(members).items()):
-        sims = [_dot(unit, mem.terms) for mem in group]
+        sims = [
+            0.0 if other_sources(source, headline_source(mem.title)) else _dot(unit, mem.terms)
+            for mem in group
+        ]
         top, mean = max(sims), sum(sims) / len(sims)
         decay = _decay(min(abs(at - mem.at) for mem in group), params)
         score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
@@ -207,9 +225,16 @@ def _same_stories(story_id: int, members: Sequence[Member], params: StoryParams)
     ours = by_story.pop(story_id, [])
     if not ours:
         return []
+    sources = {mem.article_id: headline_source(mem.title) for mem in members}
     same = []
     for other, group in sorted(by_story.items()):
-        sims = [_dot(a.terms, b.terms) for a in ours for b in group]
+        sims = [
+            0.0
+            if other_sources(sources[a.article_id], sources[b.article_id])
+            else _dot(a.terms, b.terms)
+            for a in ours
+            for b in group
+        ]
         decay = _decay(min(abs(a.at - b.at) for a in ours for b in group), params)
         if sum(sims) / len(sims) * decay >= params.threshold:
             same.append(other)

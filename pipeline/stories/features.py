@@ -45,6 +45,16 @@ _WORDS = re.compile(r"[0-9A-Za-z가-힣]+")
 # A bracketed part of a headline ([굿모닝 증시], [fn마켓워치]) names the column, not the event:
 # its letters would tie together the column's issues on unrelated events.
 _COLUMN_TAGS = re.compile(r"\[[^\]]*\]|【[^】]*】|<[^>]*>")
+# A headline may name whose note or statement it reports: "…목표가↑ -KB" (the source after a
+# dash at the end) or 'NH證 "두산에너빌리티, …"' (a speaker before a quoted statement).
+_SOURCE_AFTER = re.compile(r"[-–]\s*([0-9A-Za-z가-힣]{1,8}證?)\s*$")
+_SOURCE_BEFORE = re.compile(
+    r"^\s*([0-9A-Za-z가-힣·&證]{1,12}(?:\s+[가-힣]{1,6})?)\s*[\"“][^\"”]{8,}"
+)
+_TRAILING_TAGS = re.compile(r"(\s*(\[[^\]]*\]|\([^)]*\)|【[^】]*】|<[^>]*>))+\s*$")
+# One firm is written 메리츠증권, 메리츠證 or 메리츠: compare what is left without these endings.
+_NOT_SOURCES = frozenset({"종합", "속보", "상보", "단독", "1보", "2보"})  # "-종합": a version tag
+_FIRM_ENDINGS = re.compile(r"(투자증권|투자證|증권|證|자산운용|운용|리서치센터|리서치)$")
 REPEAT_BONUS = 0.25  # each further mention; capped so one repeated word cannot dominate
 MAX_WEIGHT = 4.0
 # Dates and durations (올해, 3년) are shared by unrelated stories; amounts and rates are not.
@@ -86,6 +96,28 @@ def letter_pairs(text: str) -> set[str]:
     bracketed column tags left out."""
     words = _WORDS.findall(_COLUMN_TAGS.sub(" ", text).lower())
     return {word[i : i + 2] for word in words for i in range(len(word) - 1)}
+
+
+def headline_source(title: str) -> str | None:
+    """The source a headline attributes its news to (a broker, a speaker), normalised
+    (lower-cased, no spaces, no 증권/證/운용 ending), or None when it names none. Trailing
+    tags ([마켓뷰], (종합)) are ignored; a quoted word of a few letters is emphasis, not a
+    statement, so it names no speaker."""
+    text = _TRAILING_TAGS.sub("", title.strip())
+    found = _SOURCE_AFTER.search(text) or _SOURCE_BEFORE.search(text)
+    if found is None:
+        return None
+    name = found.group(1).lower().replace(" ", "")
+    if name in _NOT_SOURCES:
+        return None
+    return _FIRM_ENDINGS.sub("", name) or None
+
+
+def other_sources(a: str | None, b: str | None) -> bool:
+    """Whether two headlines name different sources: two brokers' notes, two people's
+    statements are two events however alike their words. One name that begins the other
+    is one source written shorter (한화 / 한화자산)."""
+    return a is not None and b is not None and not (a.startswith(b) or b.startswith(a))
 
 
 def precise(value: str) -> bool:

@@ -366,3 +366,49 @@ def test_an_article_close_to_both_halves_of_one_event_makes_them_one_story(db_ur
         engine.dispose()
     assert len(set(stories_of(db_url).values())) == 1
     assert [(sid, n) for sid, n in rows] == [(stories[2], 3)]
+
+
+def test_two_brokers_notes_on_one_company_are_two_stories(db_url: str) -> None:
+    """Notes of two brokers on one company read alike (the company, 목표가, 상향) but are
+    two events; one broker's note told by two presses, however its headline names the
+    broker, is one."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.stories.assign import assign_terms
+    from storage.save import save_article
+    from tests import factories
+
+    terms = {"한빛전자": 3.0, "목표가": 2.0, "상향": 2.0, "수주": 1.0, "원전": 1.0}
+    titles = [
+        '"한빛전자, 원전 수주 기대…목표가↑"-KB',  # KB's note
+        '"한빛전자, 수주 모멘텀 여전…목표가↑" -SK',  # SK's note on the same day
+        'KB證 "한빛전자, 원전 수주 기대감…목표가 상향"',  # KB's note, another press
+    ]
+    engine = make_engine(db_url)
+    start = datetime(2025, 2, 7, 0, 0, tzinfo=UTC)
+    stories = []
+    try:
+        for i, title in enumerate(titles):
+            at = start + timedelta(minutes=10 * i)
+            url = f"https://news.example.com/notes/{i}"
+            article = factories.article(url=url, title=title, published_at=at)
+            saved = save_article(engine, article, factories.analysis(), content_hash=str(i))
+            stories.append(assign_terms(engine, saved.article_id, dict(terms), at=at))
+    finally:
+        engine.dispose()
+    kb, sk, kb_again = stories
+    assert kb != sk
+    assert kb_again == kb
+
+
+def test_the_source_a_headline_names() -> None:
+    from pipeline.stories.features import headline_source, other_sources
+
+    assert headline_source("한빛전자, 실적 개선…목표가↑ -메리츠증권") == "메리츠"
+    assert headline_source('NH투자證 "한빛전자, 증설로 해외서 기회"') == "nh"
+    assert headline_source("코스피 2,500선 붕괴-종합") is None  # a version tag
+    assert headline_source('기관·외인 "사자" 코스피 2620선 회복') is None  # a quoted word
+    assert headline_source("코스피, 2520대 회복 [투자360]") is None
+    assert other_sources("메리츠", "kb")
+    assert not other_sources("한화", "한화자산")  # one name written shorter
+    assert not other_sources(None, "kb")
