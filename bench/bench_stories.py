@@ -70,6 +70,7 @@ def build_store(path: Path, source: Path, days: int | None) -> str:
     url = f"sqlite:///{path}"
     if path.exists():
         return url
+    Path(str(path) + ".imported.json").unlink(missing_ok=True)
     import json
 
     from pipeline.cli.import_articles_cmd import read_jsonl, store_records
@@ -194,7 +195,7 @@ def quality(args: argparse.Namespace, url: str) -> None:
     pairs = read_pairs() if PAIRS.exists() else []
     if not pairs:
         print(f"no labelled pairs at {PAIRS}: nothing to score")
-    imported = story_map(engine)  # as the import's incremental assignment left them
+    imported = _as_imported(engine, Path(str(args.store) + ".imported.json"))
     print(f"\nas imported (incremental, default parameters): {len(imported)} articles")
     for split in args.splits:
         if any(p["split"] == split for p in pairs):
@@ -231,6 +232,18 @@ def quality(args: argparse.Namespace, url: str) -> None:
             same = _same_groups(imported, stories)
             print(f"rebuild vs import: {same} of {len(stories)} articles with the same co-members")
     engine.dispose()
+
+
+def _as_imported(engine, path: Path) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """The stories as the import's incremental assignment left them: read from the store on
+    the first run after the import and kept beside it, since every run rebuilds them."""
+    import json
+
+    if path.exists():
+        return {int(a): s for a, s in json.loads(path.read_text()).items()}
+    stories = story_map(engine)
+    path.write_text(json.dumps(stories))
+    return stories
 
 
 def _same_groups(a: dict[int, int], b: dict[int, int]) -> int:
@@ -421,7 +434,7 @@ def main() -> int:
         print(f"skipped: {EVAL_FILE} not found (set NEWSNOTE_EVAL or place it in ../shared/eval)")
         return 0
     name = f"newsnote-bench-stories{f'-{args.days}d' if args.days else ''}.db"
-    store = args.store or Path(tempfile.gettempdir()) / name
+    store = args.store = args.store or Path(tempfile.gettempdir()) / name
     url = build_store(store, source, args.days)
     if args.scale:
         scale(args, url)

@@ -197,9 +197,9 @@ def _best_story(
     best: tuple[float, int] | None = None
     passing: list[int] = []
     for story_id, group in sorted(_by_story(members).items()):
+        # a member's source is looked for only when the article names one (most do not)
         sims = [
-            0.0 if other_sources(source, headline_source(mem.title)) else _dot(unit, mem.terms)
-            for mem in group
+            _cosine(unit, source, mem.terms, source and headline_source(mem.title)) for mem in group
         ]
         top, mean = max(sims), sum(sims) / len(sims)
         decay = _decay(min(abs(at - mem.at) for mem in group), params)
@@ -229,9 +229,7 @@ def _same_stories(story_id: int, members: Sequence[Member], params: StoryParams)
     same = []
     for other, group in sorted(by_story.items()):
         sims = [
-            0.0
-            if other_sources(sources[a.article_id], sources[b.article_id])
-            else _dot(a.terms, b.terms)
+            _cosine(a.terms, sources[a.article_id], b.terms, sources[b.article_id])
             for a in ours
             for b in group
         ]
@@ -262,6 +260,14 @@ def _weigh(terms: Mapping[str, float], df: Mapping[str, int], n: int) -> dict[st
 def _unit(vec: Mapping[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in vec.values()))
     return {t: w / norm for t, w in vec.items()} if norm else {}
+
+
+def _cosine(
+    a: Mapping[str, float], a_source: str | None, b: Mapping[str, float], b_source: str | None
+) -> float:
+    """The cosine of two unit vectors; none between headlines that name different sources
+    (two brokers' notes, two people's statements: two events however alike their words)."""
+    return 0.0 if other_sources(a_source, b_source) else _dot(a, b)
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
