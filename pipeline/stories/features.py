@@ -51,7 +51,8 @@ _SOURCE_AFTER = re.compile(r"[-–]\s*([0-9A-Za-z가-힣]{1,8}證?)\s*$")
 _SOURCE_BEFORE = re.compile(
     r"^\s*([0-9A-Za-z가-힣·&證]{1,12}(?:\s+[가-힣]{1,6})?)\s*[\"“][^\"”]{8,}"
 )
-_TRAILING_TAGS = re.compile(r"(\s*(\[[^\]]*\]|\([^)]*\)|【[^】]*】|<[^>]*>))+\s*$")
+# Column tags and notes in parentheses ((종합), (1보)) at a headline's end come after its source.
+_TRAILING_TAGS = re.compile(rf"(\s*(?:{_COLUMN_TAGS.pattern}|\([^)]*\)))+\s*$")
 _NOT_SOURCES = frozenset({"종합", "속보", "상보", "단독", "1보", "2보"})  # "-종합": a version tag
 # One firm is written 메리츠증권, 메리츠證 or 메리츠: compare what is left without these endings.
 _FIRM_ENDINGS = re.compile(r"(투자증권|투자證|증권|證|자산운용|운용|리서치센터|리서치)$")
