@@ -7,12 +7,14 @@ foreign keys, `position` for order inside an article. Every derived row hangs of
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -420,3 +422,28 @@ class StoryTerm(Base):
     term: Mapped[str] = mapped_column(primary_key=True)
     weight: Mapped[float] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- what whole bodies share (migration 0008) ------------------------------------------------
+
+
+class StoryBody(Base):
+    """An article's body as a unit TF-IDF vector over letter grams, packed
+    (`pipeline.stories.body`): how close two bodies are, compared when a story is chosen."""
+
+    __tablename__ = "story_bodies"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date)  # UTC day of the article's time: its counts' row
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StoryGramDay(Base):
+    """How many articles of a (UTC) day have a letter gram in their body (the gram by its
+    CRC-32): the document frequencies of the body vectors, summed over a window's days."""
+
+    __tablename__ = "story_gram_days"
+    gram: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    articles: Mapped[int]

@@ -6,19 +6,24 @@ assignment: on PostgreSQL a transaction-scoped advisory lock, on SQLite the writ
 `BEGIN IMMEDIATE` already takes. So two workers saving articles of one new event at once
 cannot both start a story: the second sees the first's article and joins it.
 
-Every lookup is bounded by the time window: `story_terms` is read through (term, at) and
-`story_articles` through `at`, so an assignment reads the window's rows, not the store's.
+Every lookup is bounded by the time window: `story_terms` is read through (term, at),
+`story_articles` through `at` and `story_gram_days` through (gram, day), and `story_bodies`
+by the members compared, so an assignment reads the window's rows, not the store's. newsnote
+never deletes an article; one deleted by hand in SQL takes its vector along (ON DELETE
+CASCADE) but stays in its day's counts, a document frequency a little high.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import (
     Connection,
     Engine,
@@ -68,6 +73,20 @@ class Member:
     at: datetime
     terms: Mapping[str, float]  # weights in its unit TF-IDF vector (some of its terms)
     title: str
+    body: bytes | None = None  # its body vector (`pack_vector`); None before migration 0008
+
+
+def pack_vector(grams: npt.NDArray[np.uint32], weights: npt.NDArray[np.float32]) -> bytes:
+    """A sparse vector as `story_bodies.vector` keeps it: its n ids as little-endian
+    uint32, then its n weights as little-endian float32."""
+    return grams.astype("<u4").tobytes() + weights.astype("<f4").tobytes()
+
+
+def unpack_vector(data: bytes) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float32]]:
+    n = len(data) // 8
+    grams = np.frombuffer(data, dtype="<u4", count=n).astype(np.uint32)
+    weights = np.frombuffer(data, dtype="<f4", count=n, offset=4 * n).astype(np.float32)
+    return grams, weights
 
 
 # --- reading what articles are matched on ----------------------------------------------------
@@ -173,6 +192,27 @@ _START, _END = bindparam("b_start", type_=_when), bindparam("b_end", type_=_when
 _TERMS: Any = bindparam("b_terms", expanding=True)
 _AT = select(_article_at).where(m.Article.id == bindparam("b_article"))
 _TITLE = select(m.Article.title).where(m.Article.id == bindparam("b_article"))
+_BODY_TEXT = select(m.Article.body_text).where(m.Article.id == bindparam("b_article"))
+_SB, _SG = m.StoryBody, m.StoryGramDay
+_GRAMS: Any = bindparam("b_grams", expanding=True)
+_GRAM_FREQ = (
+    select(_SG.gram, func.sum(_SG.articles))
+    .where(_SG.gram.in_(_GRAMS), _SG.day.between(bindparam("b_first"), bindparam("b_last")))
+    .group_by(_SG.gram)
+)
+_BODIES = select(_SB.article_id, _SB.vector).where(
+    _SB.article_id.in_(bindparam("b_articles", expanding=True))
+)
+# One statement for both databases (SQLite 3.24+ and PostgreSQL share ON CONFLICT).
+_COUNT_GRAM = text(
+    "INSERT INTO story_gram_days (gram, day, articles) VALUES (:gram, :day, 1) "
+    "ON CONFLICT (gram, day) DO UPDATE SET articles = story_gram_days.articles + 1"
+)
+_UNCOUNT_GRAM = (
+    update(_SG)
+    .where(_SG.gram == bindparam("b_gram"), _SG.day == bindparam("b_day"))
+    .values(articles=_SG.articles - bindparam("b_count"))
+)
 _STORY_OF = select(_SA.story_id).where(_SA.article_id == bindparam("b_article"))
 _WINDOW_SIZE = select(func.count()).where(_SA.at.between(_START, _END))
 _DOC_FREQ = (
@@ -288,6 +328,10 @@ class StoryTransaction:
         title: str = self.conn.execute(_TITLE, {"b_article": article_id}).scalar_one()
         return title
 
+    def body_text(self, article_id: int) -> str:
+        body: str = self.conn.execute(_BODY_TEXT, {"b_article": article_id}).scalar_one()
+        return body
+
     def leave(self, article_id: int) -> None:
         """Take the article out of its story (if any) and out of the term index. An article
         in no story has no terms indexed either (`join` writes both), so a new article
@@ -301,9 +345,42 @@ class StoryTransaction:
             self.conn.execute(select(_SA.story_id).where(_SA.article_id.in_(ids))).scalars()
         )
         self.conn.execute(delete(_ST).where(_ST.article_id.in_(ids)))
+        self._uncount(ids)
         self.conn.execute(delete(_SA).where(_SA.article_id.in_(ids)))
         for story_id in sorted(stories):
             self.refresh(story_id)
+
+    def _uncount(self, article_ids: Sequence[int]) -> None:
+        """Take these articles' body vectors out, with their grams out of the day counts."""
+        counts: Counter[tuple[int, date]] = Counter()
+        for day, vector in self.conn.execute(
+            select(_SB.day, _SB.vector).where(_SB.article_id.in_(article_ids))
+        ):
+            grams, _ = unpack_vector(vector)
+            counts.update((int(g), day) for g in grams)
+        if counts:
+            self.conn.execute(
+                _UNCOUNT_GRAM,
+                [{"b_gram": g, "b_day": d, "b_count": n} for (g, d), n in counts.items()],
+            )
+            self.conn.execute(delete(_SB).where(_SB.article_id.in_(article_ids)))
+
+    def gram_doc_freq(self, grams: Sequence[int], first: date, last: date) -> dict[int, int]:
+        """For each gram, how many articles of the days `first` to `last` have it in their
+        body vector."""
+        out: dict[int, int] = {}
+        for i in range(0, len(grams), IN_BATCH):
+            values = {"b_grams": list(grams[i : i + IN_BATCH]), "b_first": first, "b_last": last}
+            out.update({int(g): int(n) for g, n in self.conn.execute(_GRAM_FREQ, values)})
+        return out
+
+    def bodies(self, article_ids: Sequence[int]) -> dict[int, bytes]:
+        """The body vectors of these articles (those that have one)."""
+        out: dict[int, bytes] = {}
+        for i in range(0, len(article_ids), IN_BATCH):
+            values = {"b_articles": list(article_ids[i : i + IN_BATCH])}
+            out.update({int(a): bytes(v) for a, v in self.conn.execute(_BODIES, values)})
+        return out
 
     def window_size(self, start: datetime, end: datetime) -> int:
         """Articles with a story whose time is in [start, end]."""
@@ -354,9 +431,9 @@ class StoryTransaction:
         }
         return self._members(self.conn.execute(_MEMBERS, values), per_story)
 
-    @staticmethod
-    def _members(rows: Any, per_story: int) -> list[Member]:
-        out: list[Member] = []
+    def _members(self, rows: Any, per_story: int) -> list[Member]:
+        """Members from the rows of `_members_query`, with their body vectors."""
+        found: list[tuple[int, int, int | None, datetime, dict[str, float], str]] = []
         count: dict[int, int] = defaultdict(int)
         last: int | None = None
         weights: dict[str, float] = {}
@@ -366,10 +443,11 @@ class StoryTransaction:
                 count[sid] += 1
                 weights = {}
                 if count[sid] <= per_story:
-                    out.append(Member(aid, sid, press_id, at, weights, title))
+                    found.append((aid, sid, press_id, at, weights, title))
             if term is not None:
                 weights[term] = weight
-        return out
+        bodies = self.bodies([f[0] for f in found])
+        return [Member(*f, body=bodies.get(f[0])) for f in found]
 
     def member_vectors(
         self, story_ids: Sequence[int], start: datetime, end: datetime, *, per_story: int
@@ -396,9 +474,10 @@ class StoryTransaction:
         terms: Mapping[str, float],
         similarity: float,
         at: datetime,
+        body: bytes | None = None,
     ) -> int:
-        """Index the article's terms and put it in `story_id` (None: a new story); the
-        story's id."""
+        """Index the article's terms, keep its body vector (`pack_vector`) with its grams
+        counted on its day, and put it in `story_id` (None: a new story); the story's id."""
         if story_id is None:
             story_id = int(self.conn.execute(_NEW_STORY, {"b_start": at}).scalar_one())
         if terms:
@@ -409,6 +488,11 @@ class StoryTransaction:
                     for t, w in terms.items()
                 ],
             )
+        if body:
+            day = at.astimezone(UTC).date()
+            self.conn.execute(insert(_SB), {"article_id": article_id, "day": day, "vector": body})
+            grams, _ = unpack_vector(body)
+            self.conn.execute(_COUNT_GRAM, [{"gram": int(g), "day": day} for g in grams])
         self.conn.execute(
             _JOIN,
             {"article_id": article_id, "story_id": story_id, "similarity": similarity, "at": at},

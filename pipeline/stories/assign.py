@@ -1,8 +1,9 @@
 """Put an article in the story it reports, or start one.
 
     article ─► terms (features) ─► rare terms ─► candidate articles in the window (index)
-            ─► their stories' members ─► TF-IDF cosine (none with a member whose headline
-               names another source), best member and centroid, time decay
+            ─► their stories' members ─► similarity: the terms' TF-IDF cosine blended with
+               the bodies' (body; none with a member whose headline names another source),
+               best member and centroid, time decay
             ─► join the best story at or above the threshold, else a new story
             ─► other stories at or above it that agree with that one as a whole: merged
 
@@ -12,10 +13,13 @@ apart less than one only two articles share. Candidates come from the article's 
 shared terms, through the (term, time) index, so the work per article depends on the
 window's articles, not on the store's size. An article is indexed with its unit TF-IDF
 vector as it was when it was assigned, so a similarity needs only the terms two articles
-share. A story is compared through its best-matching member (a wire copy or a close
-follow-up matches one member very well) and through the mean over its members (an article
-that agrees with the story as a whole, not with one lookalike). A story that began more
-than a window before the article is closed to it, so stories cannot chain on for days.
+share. The terms find the candidates; the whole bodies' letter grams (`body`) weigh in on
+the similarity, since two presses' articles of one event share their wording far down the
+body, where the terms do not look. A story is compared through its best-matching member
+(a wire copy or a close follow-up matches one member very well) and through the mean over
+its members (an article that agrees with the story as a whole, not with one lookalike). A
+story that began more than a window before the article is closed to it, so stories cannot
+chain on for days.
 When an article could join two stories, they are merged if they agree as a whole: an
 event whose first two articles started a story each does not stay split. Two articles whose
 headlines name different sources ("…목표가↑ -KB" / "…목표가↑ -SK", 'A "…"' / 'B "…"')
@@ -29,9 +33,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from pipeline.stories.body import BodyVector, gram_counts, weigh
 from pipeline.stories.features import headline_source, other_sources
 
 if TYPE_CHECKING:
@@ -45,7 +50,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class StoryParams:
     window: timedelta = timedelta(hours=48)
-    threshold: float = 0.16  # a story's score needed to join it
+    threshold: float = 0.23  # a story's score needed to join it
     wire: float = 0.80  # a member this close is a copy of the same text: always join
     # Share of the score lost with time apart, growing until `decay_hours`: the labelled
     # pairs of one topic but another event are mostly a day apart (a column's next issue,
@@ -56,6 +61,7 @@ class StoryParams:
     # mean alone (average linkage) kept one-topic stories apart best; the best member still
     # decides wire copies (`wire`).
     centroid_weight: float = 1.0
+    body_weight: float = 0.75  # the bodies' cosine's share of a similarity, the terms' the rest
     rare_terms: int = 12  # terms looked up in the index
     candidates: int = 40  # articles the lookup returns
     per_story: int = 60  # members of a candidate story compared
@@ -72,6 +78,16 @@ class Saved(Protocol):
 
     @property
     def status(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What an article is compared on: its unit term vector, the source its headline
+    names, its body vector (None when it has none)."""
+
+    terms: Mapping[str, float]
+    source: str | None
+    body: BodyVector | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +156,17 @@ def assign_terms(
         if at is None:
             at = tx.article_at(article_id)
         tx.leave(article_id)
-        source = headline_source(tx.title(article_id))
-        vec, decision = decide(tx, at, terms, params, source)
+        body = body_vector(tx, tx.body_text(article_id), at, params)
+        profile, decision = decide(
+            tx, at, terms, params, headline_source(tx.title(article_id)), body
+        )
         story_id = tx.join(
             article_id,
             decision.story_id,
-            terms={t: round(w, 6) for t, w in vec.items()},
+            terms={t: round(w, 6) for t, w in profile.terms.items()},
             similarity=round(decision.similarity, 4),
             at=at,
+            body=body.to_bytes() if body is not None else None,
         )
         if decision.also:
             start, end = at - params.window, at + params.window
@@ -159,15 +178,37 @@ def assign_terms(
         return story_id
 
 
+def body_vector(
+    tx: StoryTransaction, text: str, at: datetime, params: StoryParams
+) -> BodyVector | None:
+    """The body's unit vector, weighed with the gram counts of the window's days (None for
+    an empty body)."""
+    counts = gram_counts(text)
+    if not counts:
+        return None
+    first, last = (
+        (at - params.window).astimezone(UTC).date(),
+        (at + params.window).astimezone(UTC).date(),
+    )
+    n = tx.window_size(_day_start(first), _day_start(last + timedelta(days=1)))
+    return weigh(counts, tx.gram_doc_freq(sorted(counts), first, last), n)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
 def decide(
     tx: StoryTransaction,
     at: datetime,
     terms: Terms,
     params: StoryParams,
     source: str | None = None,
-) -> tuple[dict[str, float], Decision]:
-    """The article's unit TF-IDF vector (what the index keeps of it) and its story;
-    `source` is what its headline attributes the news to (`features.headline_source`)."""
+    body: BodyVector | None = None,
+) -> tuple[Profile, Decision]:
+    """The article's profile (its unit TF-IDF term vector is what the index keeps of it)
+    and its story; `source` is what its headline attributes the news to
+    (`features.headline_source`), `body` its body vector (`body_vector`)."""
     start, end = at - params.window, at + params.window
     n = tx.window_size(start, end)
     df = tx.window_doc_freq(sorted(terms), start, end)
@@ -181,15 +222,12 @@ def decide(
         per_story=params.per_story,
         terms=sorted(shared),
     )
-    return unit, _best_story(at, unit, source, members, params) or Decision(None, 1.0)
+    profile = Profile(unit, source, body)
+    return profile, _best_story(at, profile, members, params) or Decision(None, 1.0)
 
 
 def _best_story(
-    at: datetime,
-    unit: Mapping[str, float],
-    source: str | None,
-    members: Sequence[Member],
-    params: StoryParams,
+    at: datetime, article: Profile, members: Sequence[Member], params: StoryParams
 ) -> Decision | None:
     """The story scoring highest at or above the threshold. A story's score blends its best
     member's cosine with the mean over its members (a story as a whole agreeing, not one
@@ -197,10 +235,7 @@ def _best_story(
     best: tuple[float, int] | None = None
     passing: list[int] = []
     for story_id, group in sorted(_by_story(members).items()):
-        # a member's source is looked for only when the article names one (most do not)
-        sims = [
-            _cosine(unit, source, mem.terms, source and headline_source(mem.title)) for mem in group
-        ]
+        sims = [_similarity(article, _profile(mem), params) for mem in group]
         top, mean = max(sims), sum(sims) / len(sims)
         decay = _decay(min(abs(at - mem.at) for mem in group), params)
         score = ((1 - params.centroid_weight) * top + params.centroid_weight * mean) * decay
@@ -225,11 +260,11 @@ def _same_stories(story_id: int, members: Sequence[Member], params: StoryParams)
     ours = by_story.pop(story_id, [])
     if not ours:
         return []
-    sources = {mem.article_id: headline_source(mem.title) for mem in members}
+    profiles = {mem.article_id: _profile(mem) for mem in members}
     same = []
     for other, group in sorted(by_story.items()):
         sims = [
-            _cosine(a.terms, sources[a.article_id], b.terms, sources[b.article_id])
+            _similarity(profiles[a.article_id], profiles[b.article_id], params)
             for a in ours
             for b in group
         ]
@@ -262,12 +297,22 @@ def _unit(vec: Mapping[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in vec.items()} if norm else {}
 
 
-def _cosine(
-    a: Mapping[str, float], a_source: str | None, b: Mapping[str, float], b_source: str | None
-) -> float:
-    """The cosine of two unit vectors; none between headlines that name different sources
-    (two brokers' notes, two people's statements: two events however alike their words)."""
-    return 0.0 if other_sources(a_source, b_source) else _dot(a, b)
+def _profile(mem: Member) -> Profile:
+    body = BodyVector.from_bytes(mem.body) if mem.body else None
+    return Profile(mem.terms, headline_source(mem.title), body)
+
+
+def _similarity(a: Profile, b: Profile, params: StoryParams) -> float:
+    """The cosine of two articles' term vectors blended with their bodies' (the terms' alone
+    when one has no body vector: assigned before bodies were kept); none between headlines
+    that name different sources (two brokers' notes, two people's statements: two events
+    however alike their words)."""
+    if other_sources(a.source, b.source):
+        return 0.0
+    terms = _dot(a.terms, b.terms)
+    if a.body is None or b.body is None:
+        return terms
+    return (1 - params.body_weight) * terms + params.body_weight * a.body.dot(b.body)
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:

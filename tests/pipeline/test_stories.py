@@ -17,14 +17,16 @@ import json
 import subprocess
 import threading
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from storage import models as m
 from storage.db import make_engine
+from storage.save import SaveResult
 from tests.cli import newsnote
 from tests.conftest import FIXTURES
 
@@ -56,6 +58,22 @@ def partition(db_url: str) -> set[frozenset[str]]:
     for url, sid in stories_of(db_url).items():
         groups[sid].add(url)
     return {frozenset(g) for g in groups.values()}
+
+
+def save_body(engine: Engine, url: str, at: datetime, first: str, second: str) -> SaveResult:
+    """Save a factory article published at `at` whose body is two paragraphs of one's own
+    (with a heading between them: as many blocks as the factory's analysis has sentences in)."""
+    from scrapers.model import Block, BlockKind
+    from storage.save import save_article
+    from tests import factories
+
+    blocks = (
+        Block(BlockKind.PARAGRAPH, first),
+        Block(BlockKind.HEADING, "본문"),
+        Block(BlockKind.PARAGRAPH, second),
+    )
+    article = factories.article(url=url, published_at=at, blocks=blocks)
+    return save_article(engine, article, factories.analysis(), content_hash=url)
 
 
 def imported(db_url: str, path: Path = ARTICLES) -> subprocess.CompletedProcess[str]:
@@ -112,12 +130,28 @@ def test_a_wider_window_joins_the_later_copy(sqlite_url: str) -> None:
     assert stories_of(sqlite_url)[LATER] != stories_of(sqlite_url)[RESULTS]
 
 
+def gram_counts(db_url: str) -> set[tuple[int, str, int]]:
+    """The body grams' day counts as stored (those above zero), with the bodies kept."""
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        counts = conn.execute(
+            select(m.StoryGramDay.gram, m.StoryGramDay.day, m.StoryGramDay.articles).where(
+                m.StoryGramDay.articles > 0
+            )
+        ).all()
+        bodies = conn.execute(select(m.StoryBody.article_id)).all()
+    engine.dispose()
+    assert len(bodies) == len(stories_of(db_url))
+    return {(g, str(d), n) for g, d, n in counts}
+
+
 def test_rebuild_gives_the_stories_incremental_assignment_gave(db_url: str) -> None:
     imported(db_url)
-    before = partition(db_url)
+    before, counted = partition(db_url), gram_counts(db_url)
     result = newsnote("stories", "rebuild", "--db", db_url)
     assert result.returncode == 0, result.stderr
     assert partition(db_url) == before
+    assert gram_counts(db_url) == counted  # each article's grams counted once, as before
     assert result.stdout.strip() == (
         "stories: 6 articles in 4 stories, 1 of them carried by 2 or more presses"
     )
@@ -341,8 +375,6 @@ def test_an_article_close_to_both_halves_of_one_event_makes_them_one_story(db_ur
     from datetime import UTC, datetime, timedelta
 
     from pipeline.stories.assign import assign_terms
-    from storage.save import save_article
-    from tests import factories
 
     engine = make_engine(db_url)
     start = datetime(2025, 2, 7, 1, 0, tzinfo=UTC)
@@ -351,12 +383,19 @@ def test_an_article_close_to_both_halves_of_one_event_makes_them_one_story(db_ur
         {"대왕고래": 1.0, "테마주": 2.0, "급락": 2.0},
         {"대왕고래": 2.0, "시추": 2.0, "실패": 1.0, "테마주": 2.0, "급락": 2.0},
     ]
+    drilling = "석유공사는 대왕고래 1차 시추에서 경제성 있는 가스를 찾지 못했다고 밝혔다."
+    stocks = "가스공사와 동양철관 등 테마주 주가는 장 초반 20% 넘게 급락했다."
+    bodies = [
+        (drilling, "추가 탐사는 재검토된다."),
+        (stocks, "개인 투자자 손실이 커졌다."),
+        (drilling, stocks),
+    ]
     stories = []
     try:
         for i, article_terms in enumerate(terms):
             at = start + timedelta(minutes=20 * i)
-            article = factories.article(url=f"https://news.example.com/whale/{i}", published_at=at)
-            saved = save_article(engine, article, factories.analysis(), content_hash=str(i))
+            url = f"https://news.example.com/whale/{i}"
+            saved = save_body(engine, url, at, *bodies[i])
             stories.append(assign_terms(engine, saved.article_id, article_terms, at=at))
             if i == 1:
                 assert stories[1] != stories[0]  # the two halves begin apart
@@ -412,3 +451,62 @@ def test_the_source_a_headline_names() -> None:
     assert other_sources("메리츠", "kb")
     assert not other_sources("한화", "한화자산")  # one name written shorter
     assert not other_sources(None, "kb")
+
+
+def test_two_presses_telling_one_event_in_their_own_headlines_join_on_their_bodies(
+    db_url: str,
+) -> None:
+    """Two presses' headlines and leads of one event can share few words (one leads with
+    the results, the other with the share price), while their bodies go on to report the
+    same figures and statements. Articles of another event on the same day stay apart."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.stories.assign import DEFAULT, StoryParams, assign_terms
+
+    facts = (
+        "한빛전자의 4분기 매출은 21조4000억원으로 12% 증가했다. 고대역폭 메모리 판매가 "
+        "늘어난 반도체 부문이 실적을 끌어올렸다. 박서준 최고재무책임자는 실적 발표회에서 "
+        '"올해 고대역폭 메모리 생산 능력을 두 배로 늘리겠다"고 말했다.'
+    )
+    articles = [  # (terms, lead, rest of the body)
+        (
+            {"한빛전자": 2.0, "영업이익": 2.0, "증가": 1.0},
+            "한빛전자가 지난해 4분기 영업이익이 3조2000억원으로 45% 늘었다고 10일 공시했다.",
+            facts,
+        ),
+        (
+            {"한빛전자": 1.0, "주가": 2.0, "급등": 2.0, "신고가": 2.0},
+            "실적 발표 직후 한빛전자 주가가 장중 8% 뛰며 신고가를 다시 썼다.",
+            facts.replace("증가했다", "늘었다").replace("말했다", "밝혔다"),
+        ),
+        (
+            {"한빛전자": 1.0, "배터리": 2.0, "공장": 2.0, "증설": 2.0},
+            "배터리 공장 증설 소식에 한빛전자 주가가 급등했다.",
+            "한빛전자는 헝가리에 배터리 공장을 짓는 데 2조원을 투자한다. 완공은 2027년이다. "
+            "회사는 유럽 완성차 업체와 장기 공급 계약을 맺었다고 설명했다.",
+        ),
+    ]
+
+    def assign_all(params: StoryParams, start: datetime) -> list[int]:
+        engine = make_engine(db_url)
+        out = []
+        try:
+            for i, (terms, lead, rest) in enumerate(articles):
+                at = start + timedelta(minutes=30 * i)
+                saved = save_body(
+                    engine, f"https://news.example.com/{start:%m%d}/{i}", at, lead, rest
+                )
+                out.append(assign_terms(engine, saved.article_id, terms, params, at=at))
+        finally:
+            engine.dispose()
+        return out
+
+    results, price, plant = assign_all(DEFAULT, datetime(2025, 3, 10, 1, 0, tzinfo=UTC))
+    assert price == results
+    assert plant != results
+    # the terms alone keep the two tellings of the results apart (told again ten days later,
+    # beyond the window of the first)
+    terms_only = replace(DEFAULT, body_weight=0.0)
+    results, price, _ = assign_all(terms_only, datetime(2025, 3, 20, 1, 0, tzinfo=UTC))
+    assert price != results
