@@ -40,8 +40,10 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -51,7 +53,13 @@ from pipeline.stories.assign import DEFAULT, StoryParams, assign_doc  # noqa: E4
 from pipeline.stories.features import doc_terms  # noqa: E402
 from storage import db as storage_db  # noqa: E402
 from storage import models as m  # noqa: E402
-from storage.stories import articles_since, forget, load_docs, story_map  # noqa: E402
+from storage.stories import (  # noqa: E402
+    articles_since,
+    forget,
+    load_docs,
+    pack_vector,
+    story_map,
+)
 
 EVAL_FILE = "news-finance-2025.jsonl"
 PAIRS = REPO / "bench" / "data" / "story_pairs.tsv"
@@ -265,9 +273,13 @@ def _same_groups(a: dict[int, int], b: dict[int, int]) -> int:
 def filler(engine, n: int, before: datetime, rng: random.Random, real: list[str]) -> None:  # type: ignore[no-untyped-def]
     """`n` synthetic articles, 175 a day, ending a window before `before`, each with 30
     Zipf-distributed terms (the real articles' terms first, so their postings in the index
-    grow with the store, then 50,000 made-up ones), three to a story."""
+    grow with the store, then 50,000 made-up ones), three to a story, and a body vector of
+    300 Zipf-distributed grams of 200,000, counted in the grams' day rows (a real body has
+    about 1,500: fewer keep a 100k store's bench file small, and the day rows still grow
+    with the store)."""
     vocab = real + [f"filler{i}" for i in range(50_000)]
     cum = list(itertools.accumulate(1 / (i + 1) for i in range(len(vocab))))
+    gram_cum = list(itertools.accumulate(1 / (i + 1) for i in range(200_000)))
     per_day = 175
     start = before - DEFAULT.window - timedelta(days=n / per_day)
     with engine.begin() as conn:
@@ -286,8 +298,9 @@ def filler(engine, n: int, before: datetime, rng: random.Random, real: list[str]
             ).scalar_one()
             + 1_000_000
         )
+        day_counts: Counter[tuple[int, date]] = Counter()
         for chunk in range(0, n, 5000):
-            arts, terms, links, stories = [], [], [], []
+            arts, terms, links, stories, bodies = [], [], [], [], []
             for i in range(chunk, min(n, chunk + 5000)):
                 aid = base + i
                 at = start + timedelta(days=i / per_day)
@@ -326,11 +339,25 @@ def filler(engine, n: int, before: datetime, rng: random.Random, real: list[str]
                 links.append({"article_id": aid, "story_id": sid, "similarity": 1.0, "at": at})
                 for term in set(rng.choices(vocab, cum_weights=cum, k=30)):
                     terms.append({"article_id": aid, "term": term, "weight": 1.0, "at": at})
+                grams = np.array(
+                    sorted(set(rng.choices(range(200_000), cum_weights=gram_cum, k=300))),
+                    dtype=np.uint32,
+                )
+                weights = np.full(len(grams), 1 / np.sqrt(len(grams)), dtype=np.float32)
+                day = at.astimezone(UTC).date()
+                bodies.append(
+                    {"article_id": aid, "day": day, "vector": pack_vector(grams, weights)}
+                )
+                day_counts.update((int(g), day) for g in grams)
             conn.execute(m.Article.__table__.insert(), arts)
             if stories:
                 conn.execute(m.Story.__table__.insert(), stories)
             conn.execute(m.StoryArticle.__table__.insert(), links)
             conn.execute(m.StoryTerm.__table__.insert(), terms)
+            conn.execute(m.StoryBody.__table__.insert(), bodies)
+        rows = [{"gram": g, "day": d, "articles": k} for (g, d), k in day_counts.items()]
+        for i in range(0, len(rows), 50_000):
+            conn.execute(m.StoryGramDay.__table__.insert(), rows[i : i + 50_000])
 
 
 def scale(args: argparse.Namespace, url: str) -> None:
@@ -338,13 +365,14 @@ def scale(args: argparse.Namespace, url: str) -> None:
     ids = articles_since(engine, None)[: args.assign]
     docs = load_docs(engine, ids)
     with engine.connect() as conn:
-        titles = dict(
-            conn.execute(
+        heads = {
+            aid: (title, body)
+            for aid, title, body in conn.execute(
                 m.Article.__table__.select()
-                .with_only_columns(m.Article.id, m.Article.title)
+                .with_only_columns(m.Article.id, m.Article.title, m.Article.body_text)
                 .where(m.Article.id.in_(ids))
-            ).all()
-        )
+            )
+        }
     engine.dispose()
     started = time.perf_counter()
     terms = doc_terms(docs)
@@ -365,9 +393,9 @@ def scale(args: argparse.Namespace, url: str) -> None:
                             "id": d.article_id,
                             "url": f"https://real.example.com/{d.article_id}",
                             "site": "bench",
-                            "title": titles[d.article_id],
+                            "title": heads[d.article_id][0],
                             "published_at": d.at,
-                            "body_text": "",
+                            "body_text": heads[d.article_id][1],
                             "parser": "bench",
                             "parser_version": "0",
                             "analysis_version": "0",
