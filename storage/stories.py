@@ -363,7 +363,7 @@ class StoryTransaction:
                 _UNCOUNT_GRAM,
                 [{"b_gram": g, "b_day": d, "b_count": n} for (g, d), n in counts.items()],
             )
-            self.conn.execute(delete(_SB).where(_SB.article_id.in_(article_ids)))
+        self.conn.execute(delete(_SB).where(_SB.article_id.in_(article_ids)))
 
     def gram_doc_freq(self, grams: Sequence[int], first: date, last: date) -> dict[int, int]:
         """For each gram, how many articles of the days `first` to `last` have it in their

@@ -52,9 +52,6 @@ class BodyVector:
         return cls(*unpack_vector(data))
 
 
-EMPTY = BodyVector(np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32))
-
-
 def gram_counts(text: str) -> Counter[int]:
     """How often each gram of `GRAM_SIZES` letters occurs in `text` (by gram id): the grams
     of each word (split on spaces, lower-cased) with a space marking its start and end, so a
@@ -69,11 +66,9 @@ def gram_counts(text: str) -> Counter[int]:
 
 
 def weigh(counts: Mapping[int, int], df: Mapping[int, int], n: int) -> BodyVector:
-    """The unit vector of gram `counts`: sublinear TF (a phrase repeated ten times is not
-    ten times the evidence) times the IDF of `df` among `n` articles, smoothed as the terms'
-    is (`assign._weigh`)."""
-    if not counts:
-        return EMPTY
+    """The unit vector of gram `counts` (not empty): sublinear TF (a phrase repeated ten
+    times is not ten times the evidence) times the IDF of `df` among `n` articles, smoothed
+    as the terms' is (`assign._weigh`)."""
     grams = np.array(sorted(counts), dtype=np.uint32)
     tf = np.array([1.0 + math.log(counts[int(g)]) for g in grams])
     idf = np.array([math.log((n + 1) / (df.get(int(g), 0) + 1)) + 1.0 for g in grams])
