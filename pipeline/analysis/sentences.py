@@ -120,11 +120,13 @@ def _spans(text: str, sents: Sequence[Sequence[Token]]) -> list[tuple[int, int, 
 
 def _at_final_endings(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
     """Kiwi's sentence cut where it missed one: a final ending, a full stop, then a space
-    or, in text whose spaces were lost, a letter.
+    or, in text whose spaces were lost, a letter or a digit.
 
     Kiwi keeps `…시대가 됐다. '불이 나면 …` as one sentence when the next begins with a
-    quotation mark, and `…밝혔다.MBK파트너스는 …` (text exported without its spaces) when
-    nothing separates them. A cut inside a quotation is undone by the merge that follows.
+    quotation mark, and `…밝혔다.MBK파트너스는 …` or `…미끄러졌다.31일 한국거래소에 …`
+    (text exported without its spaces) when nothing separates them; after a final ending
+    the full stop cannot be a decimal point. A cut inside a quotation is undone by the
+    merge that follows.
     """
     parts: list[list[Token]] = [[]]
     for i, token in enumerate(tokens):
@@ -142,7 +144,7 @@ def _at_final_endings(text: str, tokens: Sequence[Token]) -> list[list[Token]]:
 
 def _separates(text: str, end: int, next_start: int) -> bool:
     gap = text[end:next_start]
-    return gap.isspace() or (not gap and text[end : end + 1].isalpha())
+    return gap.isspace() or (not gap and text[end : end + 1].isalnum())
 
 
 def _is_open(text: str, start: int, end: int) -> bool:

@@ -107,8 +107,9 @@ def test_sentences_of_text_that_lost_its_spaces_are_cut_at_their_full_stops() ->
     first = "영풍은 가처분 신청을 법원에 제기했다고 31일 밝혔다."
     second = "MBK파트너스 관계자는 “결의는 무효”라고 말했다."
     third = "주가는 3.5% 올랐다."
-    result = analyze(one_paragraph(first + second + third))
-    assert [s.text for s in result.sentences] == [first, second, third]
+    fourth = "31일 한국거래소에 따르면 코스피는 0.77% 내린 2517.37에 마감했다."
+    result = analyze(one_paragraph(first + second + third + fourth))
+    assert [s.text for s in result.sentences] == [first, second, third, fourth]
     assert [q.speaker for q in result.quotes][-1] == "MBK파트너스 관계자"
 
 
