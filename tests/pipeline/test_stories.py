@@ -510,3 +510,38 @@ def test_two_presses_telling_one_event_in_their_own_headlines_join_on_their_bodi
     terms_only = replace(DEFAULT, body_weight=0.0)
     results, price, _ = assign_all(terms_only, datetime(2025, 3, 20, 1, 0, tzinfo=UTC))
     assert price != results
+
+
+def test_the_story_summary_does_not_state_one_fact_twice() -> None:
+    from pipeline.stories.digest import sentence_facts, summarise
+    from storage.story_reads import FigureRow, SummaryCandidate
+
+    close = "이날 코스피 지수는 전 거래일 대비 19.43p(0.77%) 내린 2,517.37로 장을 마감했다."
+    # the same close in other words: only its figures tell
+    retold = (
+        "딥시크의 충격이 번지면서 31일 유가증권시장 대표지수는 0.77% 하락해 "
+        "2517.37에 거래를 끝냈다."
+    )
+    # the same close at the end of a long sentence (text that lost its full stops)
+    inside = (
+        "설 연휴를 마치고 문을 연 국내 증시에서는 반도체 대형주가 일제히 급락했고 외국인과 "
+        "기관이 동반 매도에 나섰으며 증권가에서는 인공지능 하드웨어 독주가 끝나고 소프트웨어 "
+        "종목으로 주도주가 바뀔 수 있다는 분석이 잇따랐는데, " + close
+    )
+    selling = "외국인은 유가증권시장에서 1조원 넘게 순매도하며 지수 하락을 이끌었다."
+    figures = [
+        FigureRow(aid, "percent", "0.77", "%", "0.77%", "코스피", text)
+        for aid, text in ((1, close), (2, retold))
+    ]
+    summary = summarise(
+        [
+            SummaryCandidate(1, 1, 0, close),
+            SummaryCandidate(2, 1, 0, retold),
+            SummaryCandidate(3, 1, 0, inside),
+            SummaryCandidate(4, 2, 1, selling),
+        ],
+        facts=sentence_facts(figures),
+    )
+    assert len(summary) == 2
+    assert selling in summary
+    assert sum(s in (close, retold, inside) for s in summary) == 1
