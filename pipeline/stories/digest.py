@@ -11,7 +11,7 @@ loaded, so a digest of a few hundred articles takes well under a second of work.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -236,11 +236,23 @@ def differences(rows: Sequence[dict[str, Any]]) -> list[FigureDifference]:
 
 
 def top_keywords(rows: Sequence[tuple[int, str, int]], n: int = TOP_KEYWORDS) -> list[str]:
-    """Terms ranked high in many of the story's articles."""
-    score: dict[str, float] = {}
+    """Terms ranked high in many of the story's articles. Spellings with and without spaces
+    (상호관세, 상호 관세) count as one term, shown as most articles spell it, and a term
+    inside a higher one or holding it (딥시크, 딥시크 충격) is left out: five different
+    words tell a reader more than one word five ways."""
+    score: dict[str, float] = defaultdict(float)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for _aid, term, rank in rows:
-        score[term] = score.get(term, 0.0) + 1.0 / rank
-    return [t for t, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+        key = "".join(term.split())
+        score[key] += 1.0 / rank
+        spellings[key][term] += 1
+    chosen: list[str] = []
+    for key, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(chosen) == n:
+            break
+        if not any(key in other or other in key for other in chosen):
+            chosen.append(key)
+    return [spellings[key].most_common(1)[0][0] for key in chosen]
 
 
 def top_speakers(rows: Sequence[tuple[int, str]], n: int = TOP_SPEAKERS) -> list[str]:

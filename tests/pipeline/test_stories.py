@@ -545,3 +545,18 @@ def test_the_story_summary_does_not_state_one_fact_twice() -> None:
     assert len(summary) == 2
     assert selling in summary
     assert sum(s in (close, retold, inside) for s in summary) == 1
+
+
+def test_the_story_keywords_name_each_term_once() -> None:
+    from pipeline.stories.digest import top_keywords
+
+    rows = [
+        (1, "상호관세", 1),
+        (2, "상호 관세", 1),
+        (3, "상호관세", 2),
+        (1, "상호관세 부과", 2),
+        (2, "PPI", 2),
+        (3, "뉴욕증시", 1),
+        (1, "연준", 3),
+    ]
+    assert top_keywords(rows, n=3) == ["상호관세", "뉴욕증시", "PPI"]
